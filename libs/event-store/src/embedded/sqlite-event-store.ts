@@ -1,0 +1,276 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { InvalidAppendError, WrongExpectedRevisionError } from '../errors';
+import {
+  matchesFilter,
+  type AppendOptions,
+  type AppendResult,
+  type EventStore,
+  type ExpectedRevision,
+  type NewEvent,
+  type Position,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type RecordedEvent,
+  type SubscribeToAllOptions,
+  type Subscription,
+} from '../port';
+import { prepareAppend, validateStreamName, type PreparedEvent } from '../validation';
+import { ChangeNotifier } from './change-notifier';
+import { COLUMNS, migrate, type EventRow } from './schema';
+
+/**
+ * `process`: an acknowledged append survives the crash or kill of any process (SQLite WAL with
+ * synchronous=NORMAL). `power`: it also survives power loss and OS crashes (synchronous=FULL,
+ * an fsync per commit).
+ */
+export type Durability = 'process' | 'power';
+
+export interface EmbeddedEventStoreOptions {
+  path: string;
+  durability?: Durability;
+  /** Fallback poll for other processes' commits while a subscription waits. */
+  pollIntervalMs?: number;
+}
+
+interface PendingAppend {
+  streamId: string;
+  events: PreparedEvent[];
+  expected: ExpectedRevision;
+  resolve(result: AppendResult): void;
+  reject(error: unknown): void;
+}
+
+const PAGE = 1000;
+
+function toRecorded(row: EventRow): RecordedEvent {
+  return {
+    position: row[0],
+    id: row[1],
+    streamId: row[2],
+    revision: row[3],
+    type: row[4],
+    data: JSON.parse(row[5]),
+    metadata: JSON.parse(row[6]),
+    createdAt: new Date(row[7]),
+  };
+}
+
+/**
+ * The embedded event store: one SQLite file in WAL mode, shared safely by every process of a
+ * machine. Appends that arrive in the same tick share one transaction (group commit), each still
+ * checked against its own expected revision.
+ */
+export class SqliteEventStore implements EventStore {
+  private readonly db: Database.Database;
+  private readonly notifier: ChangeNotifier;
+  private queue: PendingAppend[] = [];
+  private flushScheduled = false;
+  private closed = false;
+  private readonly subscriptions = new Set<{ close(): Promise<void> }>();
+
+  private readonly stmt: {
+    lastRevision: Database.Statement<[string], { r: number | null }>;
+    findEvent: Database.Statement<[string, string], { revision: number; position: number }>;
+    insert: Database.Statement<[string, string, number, string, string, string, number]>;
+    lastPosition: Database.Statement<[], { p: number | null }>;
+    streamForwards: Database.Statement<[string, number, number]>;
+    streamBackwards: Database.Statement<[string, number, number]>;
+    allForwards: Database.Statement<[number, number]>;
+    allBackwards: Database.Statement<[number, number]>;
+  };
+  private readonly writeBatch: Database.Transaction<(batch: PendingAppend[]) => Array<AppendResult | Error>>;
+
+  constructor(options: EmbeddedEventStoreOptions) {
+    const path = resolve(options.path);
+    mkdirSync(dirname(path), { recursive: true });
+    this.db = new Database(path);
+    this.db.pragma('busy_timeout = 10000');
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma(`synchronous = ${options.durability === 'power' ? 'FULL' : 'NORMAL'}`);
+    this.db.transaction(() => migrate(this.db)).immediate();
+
+    const raw = (sql: string) => this.db.prepare(sql).raw(true);
+    this.stmt = {
+      lastRevision: this.db.prepare('SELECT MAX(revision) AS r FROM events WHERE stream_id = ?'),
+      findEvent: this.db.prepare('SELECT revision, position FROM events WHERE stream_id = ? AND event_id = ?'),
+      insert: this.db.prepare(
+        'INSERT INTO events (event_id, stream_id, revision, type, data, metadata, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ),
+      lastPosition: this.db.prepare('SELECT MAX(position) AS p FROM events'),
+      streamForwards: raw(`SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision ASC LIMIT ?`),
+      streamBackwards: raw(`SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`),
+      allForwards: raw(`SELECT ${COLUMNS} FROM events WHERE position > ? ORDER BY position ASC LIMIT ?`),
+      allBackwards: raw(`SELECT ${COLUMNS} FROM events WHERE position < ? ORDER BY position DESC LIMIT ?`),
+    };
+
+    const appendOne = this.db.transaction((p: PendingAppend) => this.appendInTransaction(p));
+    this.writeBatch = this.db.transaction((batch: PendingAppend[]) =>
+      batch.map((p) => {
+        try {
+          return appendOne(p); // a savepoint: a refused append leaves the others in the batch intact
+        } catch (error) {
+          return error as Error;
+        }
+      }),
+    );
+    this.notifier = new ChangeNotifier(path, () => this.db.pragma('data_version', { simple: true }) as number, options.pollIntervalMs ?? 10);
+  }
+
+  append(streamId: string, events: NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
+    if (this.closed) return Promise.reject(new Error('event store is closed'));
+    let prepared: PreparedEvent[];
+    try {
+      prepared = prepareAppend(streamId, events, options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return new Promise((resolve, reject) => {
+      this.queue.push({ streamId, events: prepared, expected: options.expectedRevision ?? 'any', resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    const batch = this.queue;
+    this.queue = [];
+    if (batch.length === 0) return;
+    let results: Array<AppendResult | Error>;
+    try {
+      results = this.writeBatch.immediate(batch);
+    } catch (error) {
+      for (const p of batch) p.reject(error);
+      return;
+    }
+    this.notifier.changed();
+    results.forEach((result, i) => (result instanceof Error ? batch[i].reject(result) : batch[i].resolve(result)));
+  }
+
+  private appendInTransaction({ streamId, events, expected }: PendingAppend): AppendResult {
+    const duplicate = this.stmt.findEvent.get(streamId, events[0].id);
+    if (duplicate) return this.idempotentResult(streamId, events, duplicate);
+
+    const last = this.stmt.lastRevision.get(streamId)?.r ?? -1;
+    const ok =
+      expected === 'any' ||
+      (expected === 'no_stream' && last === -1) ||
+      (expected === 'stream_exists' && last >= 0) ||
+      expected === last;
+    if (!ok) throw new WrongExpectedRevisionError(streamId, expected, last === -1 ? 'no_stream' : last);
+
+    const now = Date.now();
+    let position = 0;
+    events.forEach((e, i) => {
+      try {
+        position = Number(this.stmt.insert.run(e.id, streamId, last + 1 + i, e.type, e.data, e.metadata, now).lastInsertRowid);
+      } catch (error) {
+        if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
+          throw new InvalidAppendError('PARTIAL_DUPLICATE', `event ${e.id} is already in ${streamId}, but the batch's first event is not`);
+        }
+        throw error;
+      }
+    });
+    return { nextExpectedRevision: last + events.length, position };
+  }
+
+  /** The whole batch is already in the stream, in order: a retry, acknowledged with the original outcome. */
+  private idempotentResult(streamId: string, events: PreparedEvent[], first: { revision: number; position: number }): AppendResult {
+    let found = first;
+    for (const [i, e] of events.entries()) {
+      const hit = i === 0 ? first : this.stmt.findEvent.get(streamId, e.id);
+      if (!hit || hit.revision !== first.revision + i) {
+        throw new InvalidAppendError('PARTIAL_DUPLICATE', `batch overlaps events already in ${streamId} only in part`);
+      }
+      found = hit;
+    }
+    return { nextExpectedRevision: found.revision, position: found.position };
+  }
+
+  async *readStream(streamId: string, options: ReadStreamOptions = {}): AsyncIterable<RecordedEvent> {
+    validateStreamName(streamId);
+    const backwards = options.direction === 'backwards';
+    let remaining = options.maxCount ?? Infinity;
+    let next = options.fromRevision ?? (backwards ? Number.MAX_SAFE_INTEGER : 0);
+    while (remaining > 0) {
+      const limit = Math.min(PAGE, remaining);
+      const rows = (backwards ? this.stmt.streamBackwards : this.stmt.streamForwards).all(streamId, next, limit) as EventRow[];
+      for (const row of rows) yield toRecorded(row);
+      if (rows.length < limit) return;
+      remaining -= rows.length;
+      next = rows[rows.length - 1][3] + (backwards ? -1 : 1);
+    }
+  }
+
+  async *readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
+    const backwards = options.direction === 'backwards';
+    let remaining = options.maxCount ?? Infinity;
+    const from = options.fromPosition ?? (backwards ? 'end' : 'start');
+    let after = backwards && from === 'end' ? Number.MAX_SAFE_INTEGER : this.resolvePosition(from);
+    while (remaining > 0) {
+      const limit = Math.min(PAGE, remaining);
+      const rows = (backwards ? this.stmt.allBackwards : this.stmt.allForwards).all(after, limit) as EventRow[];
+      for (const row of rows) yield toRecorded(row);
+      if (rows.length < limit) return;
+      remaining -= rows.length;
+      after = rows[rows.length - 1][0];
+    }
+  }
+
+  subscribeToAll(options: SubscribeToAllOptions = {}): Subscription {
+    const store = this;
+    let cursor = this.resolvePosition(options.fromPosition ?? 'start');
+    let closed = false;
+    const subscription: Subscription = {
+      async close() {
+        closed = true;
+        store.subscriptions.delete(subscription);
+        store.notifier.wakeAll();
+      },
+      async *[Symbol.asyncIterator]() {
+        try {
+          while (!closed && !store.closed) {
+            const seen = store.notifier.current;
+            const rows = store.stmt.allForwards.all(cursor, PAGE) as EventRow[];
+            for (const row of rows) {
+              cursor = row[0];
+              const event = toRecorded(row);
+              if (matchesFilter(event, options.filter)) yield event;
+              if (closed) return;
+            }
+            if (rows.length === 0) await store.notifier.waitForChange(seen);
+          }
+        } finally {
+          closed = true;
+          store.subscriptions.delete(subscription);
+        }
+      },
+    };
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  /** Appends waiting for the next group commit are written before the file is closed. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.flush();
+    this.closed = true;
+    await Promise.all([...this.subscriptions].map((s) => s.close()));
+    this.notifier.close();
+    this.db.close();
+  }
+
+  private resolvePosition(position: Position | 'start' | 'end'): number {
+    if (position === 'start') return 0;
+    if (position === 'end') return this.stmt.lastPosition.get()?.p ?? 0;
+    return position;
+  }
+}
+
+export function openEmbeddedEventStore(options: EmbeddedEventStoreOptions): EventStore {
+  return new SqliteEventStore(options);
+}

@@ -1,0 +1,4 @@
+export * from './port';
+export * from './errors';
+export { MAX_EVENT_BYTES, validateStreamName } from './validation';
+export { openEmbeddedEventStore, SqliteEventStore, type Durability, type EmbeddedEventStoreOptions } from './embedded/sqlite-event-store';
