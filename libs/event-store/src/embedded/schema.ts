@@ -5,6 +5,13 @@ import type Database from 'better-sqlite3';
  * in commit order and a reader that follows `position > checkpoint` never skips an event that
  * commits later with a smaller position. Events are never deleted, so rowids are never reused.
  */
+/*
+ * A single index serves stream reads, the expected-revision check and idempotent retries (it
+ * covers event_id; every index carries the rowid). A second index on (stream_id, event_id) would
+ * halve the throughput of commits that touch many streams: each index adds a page per stream to
+ * every commit. Revisions are unique because they are assigned as MAX(revision) + 1 under the
+ * write lock.
+ */
 export function migrate(db: Database.Database): void {
   db.exec(`
     CREATE TABLE IF NOT EXISTS events (
@@ -17,8 +24,7 @@ export function migrate(db: Database.Database): void {
       metadata   TEXT    NOT NULL,
       created_at INTEGER NOT NULL
     );
-    CREATE UNIQUE INDEX IF NOT EXISTS events_stream_revision ON events (stream_id, revision);
-    CREATE UNIQUE INDEX IF NOT EXISTS events_stream_event_id ON events (stream_id, event_id);
+    CREATE UNIQUE INDEX IF NOT EXISTS events_stream ON events (stream_id, revision, event_id);
   `);
 }
 

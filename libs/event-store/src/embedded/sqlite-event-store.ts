@@ -43,6 +43,8 @@ interface PendingAppend {
 }
 
 const PAGE = 1000;
+/** How far back a retry sent with `any` or `stream_exists` is recognised. */
+export const RETRY_WINDOW = 100;
 
 function toRecorded(row: EventRow): RecordedEvent {
   return {
@@ -72,7 +74,8 @@ export class SqliteEventStore implements EventStore {
 
   private readonly stmt: {
     lastRevision: Database.Statement<[string], { r: number | null }>;
-    findEvent: Database.Statement<[string, string], { revision: number; position: number }>;
+    eventsFrom: Database.Statement<[string, number, number], { revision: number; id: string; position: number }>;
+    revisionOfSince: Database.Statement<[string, number, string], { revision: number }>;
     insert: Database.Statement<[string, string, number, string, string, string, number]>;
     lastPosition: Database.Statement<[], { p: number | null }>;
     streamForwards: Database.Statement<[string, number, number]>;
@@ -88,13 +91,19 @@ export class SqliteEventStore implements EventStore {
     this.db = new Database(path);
     this.db.pragma('busy_timeout = 10000');
     this.db.pragma('journal_mode = WAL');
+    this.db.pragma('wal_autocheckpoint = 10000');
+    this.db.pragma('mmap_size = 268435456');
+    this.db.pragma('cache_size = -65536');
     this.db.pragma(`synchronous = ${options.durability === 'power' ? 'FULL' : 'NORMAL'}`);
     this.db.transaction(() => migrate(this.db)).immediate();
 
     const raw = (sql: string) => this.db.prepare(sql).raw(true);
     this.stmt = {
       lastRevision: this.db.prepare('SELECT MAX(revision) AS r FROM events WHERE stream_id = ?'),
-      findEvent: this.db.prepare('SELECT revision, position FROM events WHERE stream_id = ? AND event_id = ?'),
+      eventsFrom: this.db.prepare(
+        'SELECT revision, event_id AS id, position FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?',
+      ),
+      revisionOfSince: this.db.prepare('SELECT revision FROM events WHERE stream_id = ? AND revision > ? AND event_id = ?'),
       insert: this.db.prepare(
         'INSERT INTO events (event_id, stream_id, revision, type, data, metadata, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
       ),
@@ -105,13 +114,15 @@ export class SqliteEventStore implements EventStore {
       allBackwards: raw(`SELECT ${COLUMNS} FROM events WHERE position < ? ORDER BY position DESC LIMIT ?`),
     };
 
-    const appendOne = this.db.transaction((p: PendingAppend) => this.appendInTransaction(p));
+    // Every check precedes the first insert of an append, so a refused append writes nothing and
+    // leaves the others of its group intact.
     this.writeBatch = this.db.transaction((batch: PendingAppend[]) =>
       batch.map((p) => {
         try {
-          return appendOne(p); // a savepoint: a refused append leaves the others in the batch intact
+          return this.appendInTransaction(p);
         } catch (error) {
-          return error as Error;
+          if (error instanceof WrongExpectedRevisionError || error instanceof InvalidAppendError) return error;
+          throw error;
         }
       }),
     );
@@ -152,43 +163,46 @@ export class SqliteEventStore implements EventStore {
   }
 
   private appendInTransaction({ streamId, events, expected }: PendingAppend): AppendResult {
-    const duplicate = this.stmt.findEvent.get(streamId, events[0].id);
-    if (duplicate) return this.idempotentResult(streamId, events, duplicate);
-
     const last = this.stmt.lastRevision.get(streamId)?.r ?? -1;
     const ok =
       expected === 'any' ||
       (expected === 'no_stream' && last === -1) ||
       (expected === 'stream_exists' && last >= 0) ||
       expected === last;
+    if (!ok || typeof expected !== 'number') {
+      const retry = this.findRetry(streamId, events, expected, last);
+      if (retry) return retry;
+    }
     if (!ok) throw new WrongExpectedRevisionError(streamId, expected, last === -1 ? 'no_stream' : last);
 
     const now = Date.now();
     let position = 0;
     events.forEach((e, i) => {
-      try {
-        position = Number(this.stmt.insert.run(e.id, streamId, last + 1 + i, e.type, e.data, e.metadata, now).lastInsertRowid);
-      } catch (error) {
-        if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
-          throw new InvalidAppendError('PARTIAL_DUPLICATE', `event ${e.id} is already in ${streamId}, but the batch's first event is not`);
-        }
-        throw error;
-      }
+      position = Number(this.stmt.insert.run(e.id, streamId, last + 1 + i, e.type, e.data, e.metadata, now).lastInsertRowid);
     });
     return { nextExpectedRevision: last + events.length, position };
   }
 
-  /** The whole batch is already in the stream, in order: a retry, acknowledged with the original outcome. */
-  private idempotentResult(streamId: string, events: PreparedEvent[], first: { revision: number; position: number }): AppendResult {
-    let found = first;
-    for (const [i, e] of events.entries()) {
-      const hit = i === 0 ? first : this.stmt.findEvent.get(streamId, e.id);
-      if (!hit || hit.revision !== first.revision + i) {
-        throw new InvalidAppendError('PARTIAL_DUPLICATE', `batch overlaps events already in ${streamId} only in part`);
-      }
-      found = hit;
+  /**
+   * An append whose events are already in the stream is a retry, acknowledged with the original
+   * outcome, as EventStoreDB does: looked for where the expected revision puts them or, for `any`
+   * and `stream_exists`, among the stream's last RETRY_WINDOW events.
+   */
+  private findRetry(streamId: string, events: PreparedEvent[], expected: ExpectedRevision, last: number): AppendResult | undefined {
+    const from =
+      typeof expected === 'number'
+        ? expected + 1
+        : expected === 'no_stream'
+          ? 0
+          : this.stmt.revisionOfSince.get(streamId, last - RETRY_WINDOW, events[0].id)?.revision;
+    if (from === undefined) return undefined;
+    const found = this.stmt.eventsFrom.all(streamId, from, events.length);
+    if (found[0]?.id !== events[0].id) return undefined;
+    if (found.length !== events.length || found.some((f, i) => f.id !== events[i].id)) {
+      throw new InvalidAppendError('PARTIAL_DUPLICATE', `the batch overlaps events already in ${streamId} only in part`);
     }
-    return { nextExpectedRevision: found.revision, position: found.position };
+    const lastFound = found[found.length - 1];
+    return { nextExpectedRevision: lastFound.revision, position: lastFound.position };
   }
 
   async *readStream(streamId: string, options: ReadStreamOptions = {}): AsyncIterable<RecordedEvent> {

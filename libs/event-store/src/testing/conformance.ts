@@ -93,6 +93,14 @@ export function describeEventStoreConformance(adapter: string, open: () => Promi
         expect(await collect(store.readStream(stream()))).toHaveLength(3);
       });
 
+      it('recognises a retry sent with `any` after other appends to the stream', async () => {
+        const batch = events(2);
+        const first = await store.append(stream(), batch, { expectedRevision: 'any' });
+        await store.append(stream(), events(3));
+        await expect(store.append(stream(), batch, { expectedRevision: 'any' })).resolves.toEqual(first);
+        expect(await collect(store.readStream(stream()))).toHaveLength(5);
+      });
+
       it('lets only one of two racing appends at the same expected revision win', async () => {
         await store.append(stream(), events(1));
         const results = await Promise.allSettled([
