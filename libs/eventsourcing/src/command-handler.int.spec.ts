@@ -1,0 +1,78 @@
+import { CommandRejected, type Decider } from '@hoody/decider';
+import { openEmbeddedEventStore, type EventStore } from '@hoody/event-store';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConcurrencyExhaustedError, createCommandHandler } from './command-handler';
+
+// A concert with limited seats: the case where a lost update would be visible (overbooking).
+type Command = { type: 'ReserveSeat'; holder: string };
+type Event = { type: 'SeatReserved'; data: { holder: string } };
+type State = { reserved: string[] };
+const CAPACITY = 10;
+const concert: Decider<Command, Event, State> = {
+  initialState: { reserved: [] },
+  decide: (command, state) => {
+    if (state.reserved.length >= CAPACITY) throw new CommandRejected('SOLD_OUT', 'no seat left');
+    if (state.reserved.includes(command.holder)) return [];
+    return [{ type: 'SeatReserved', data: { holder: command.holder } }];
+  },
+  evolve: (state, event) => ({ reserved: [...state.reserved, event.data.holder] }),
+};
+
+describe('command handler on the embedded store', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hoody-ch-'));
+  let store: EventStore;
+  beforeAll(() => (store = openEmbeddedEventStore({ path: join(dir, 'events.db') })));
+  afterAll(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const events = async (stream: string) => {
+    const out = [];
+    for await (const e of store.readStream(stream)) out.push(e);
+    return out;
+  };
+
+  it('appends what the decider decides, with the context metadata, and returns the new state', async () => {
+    const handle = createCommandHandler(store, concert);
+    const result = await handle('concert-1', { type: 'ReserveSeat', holder: 'ann' }, { metadata: { principal: 'user-ann', correlationId: 'req-1' } });
+    expect(result).toMatchObject({ state: { reserved: ['ann'] }, revision: 0, events: [{ type: 'SeatReserved' }] });
+    const [recorded] = await events('concert-1');
+    expect(recorded.metadata).toMatchObject({ principal: 'user-ann', correlationId: 'req-1' });
+    expect(recorded.position).toBe(result.position);
+  });
+
+  it('appends nothing when the decider has nothing to record', async () => {
+    const handle = createCommandHandler(store, concert);
+    await handle('concert-2', { type: 'ReserveSeat', holder: 'bob' });
+    const again = await handle('concert-2', { type: 'ReserveSeat', holder: 'bob' });
+    expect(again).toMatchObject({ events: [], revision: 0 });
+    expect(await events('concert-2')).toHaveLength(1);
+  });
+
+  it('given 25 concurrent reservations for 10 seats, exactly 10 succeed: conflicts are retried on fresh state', async () => {
+    const handle = createCommandHandler(store, concert, { maxAttempts: 50, backoffMs: 1 });
+    const results = await Promise.allSettled(
+      Array.from({ length: 25 }, (_, i) => handle('concert-3', { type: 'ReserveSeat', holder: `fan-${i}` })),
+    );
+    const rejected = results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(CAPACITY);
+    expect(rejected).toHaveLength(15);
+    for (const reason of rejected) expect(reason).toMatchObject({ code: 'SOLD_OUT' });
+    const recorded = await events('concert-3');
+    expect(recorded.map((e) => e.revision)).toEqual([...Array(CAPACITY).keys()]);
+    expect(new Set(recorded.map((e) => (e.data as { holder: string }).holder)).size).toBe(CAPACITY);
+  });
+
+  it('gives up with ConcurrencyExhaustedError when conflicts outlast the attempts', async () => {
+    const handle = createCommandHandler(store, concert, { maxAttempts: 1 });
+    const results = await Promise.allSettled(
+      Array.from({ length: 5 }, (_, i) => handle('concert-4', { type: 'ReserveSeat', holder: `fan-${i}` })),
+    );
+    const reasons = results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason);
+    expect(reasons.length).toBeGreaterThan(0);
+    for (const reason of reasons) expect(reason).toBeInstanceOf(ConcurrencyExhaustedError);
+    expect(await events('concert-4')).toHaveLength(5 - reasons.length);
+  });
+});

@@ -1,0 +1,124 @@
+import { openEmbeddedEventStore, type EventStore, type RecordedEvent } from '@hoody/event-store';
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ProjectionRunner, type SqliteProjection } from './projection-runner';
+
+// A read model of orders: one row per order with its item count and last status.
+const orders = (failOn?: string): SqliteProjection => ({
+  name: 'orders',
+  filter: { streamPrefixes: ['order-'] },
+  setup: (db) => db.exec('CREATE TABLE IF NOT EXISTS orders (id TEXT PRIMARY KEY, items INTEGER NOT NULL, status TEXT NOT NULL)'),
+  reset: (db) => db.exec('DELETE FROM orders'),
+  apply: (db, e) => {
+    if (e.streamId === failOn) throw new Error('projection bug');
+    const id = e.streamId;
+    if (e.type === 'OrderPlaced') db.prepare(`INSERT INTO orders VALUES (?, 0, 'placed') ON CONFLICT (id) DO NOTHING`).run(id);
+    if (e.type === 'ItemAdded') db.prepare('UPDATE orders SET items = items + 1 WHERE id = ?').run(id);
+    if (e.type === 'OrderShipped') db.prepare(`UPDATE orders SET status = 'shipped' WHERE id = ?`).run(id);
+  },
+});
+
+describe('projection runner', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hoody-proj-'));
+  let store: EventStore;
+  let last = 0;
+  const readModel = (db: Database.Database) => db.prepare('SELECT * FROM orders ORDER BY id').all();
+
+  beforeAll(async () => {
+    store = openEmbeddedEventStore({ path: join(dir, 'events.db') });
+    for (let o = 0; o < 300; o++) {
+      await store.append(`order-${o}`, [
+        { type: 'OrderPlaced', data: {} },
+        ...Array.from({ length: o % 7 }, () => ({ type: 'ItemAdded', data: {} })),
+        ...(o % 3 === 0 ? [{ type: 'OrderShipped', data: {} }] : []),
+      ]);
+      last = (await store.append(`noise-${o}`, [{ type: 'Unrelated', data: {} }])).position;
+    }
+  });
+  afterAll(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('catches up from zero and follows live events, keeping its checkpoint with the model', async () => {
+    const db = new Database(join(dir, 'live.db'));
+    const runner = new ProjectionRunner(store, db, orders());
+    runner.start();
+    await runner.waitFor(last);
+    expect(readModel(db)).toHaveLength(300);
+    expect(db.prepare(`SELECT items, status FROM orders WHERE id = 'order-6'`).get()).toEqual({ items: 6, status: 'shipped' });
+
+    const { position } = await store.append('order-6', [{ type: 'ItemAdded', data: {} }]);
+    await runner.waitFor(position);
+    expect(db.prepare(`SELECT items FROM orders WHERE id = 'order-6'`).get()).toEqual({ items: 7 });
+    expect(runner.checkpoint).toBe(position);
+    await runner.stop();
+    db.close();
+  });
+
+  it('is idempotent: the same events applied twice, or a restart from its checkpoint, change nothing', async () => {
+    const db = new Database(join(dir, 'twice.db'));
+    const runner = new ProjectionRunner(store, db, orders());
+    runner.start();
+    await runner.waitFor(last);
+    await runner.stop();
+    const before = readModel(db);
+
+    const all: RecordedEvent[] = [];
+    for await (const e of store.readAll()) all.push(e);
+    runner.apply(all);
+    expect(readModel(db)).toEqual(before);
+
+    const again = new ProjectionRunner(store, db, orders());
+    again.start();
+    await again.waitFor(runner.checkpoint);
+    await again.stop();
+    expect(readModel(db)).toEqual(before);
+    db.close();
+  });
+
+  it('rebuilds from position zero to an identical result', async () => {
+    const db = new Database(join(dir, 'rebuild.db'));
+    const runner = new ProjectionRunner(store, db, orders());
+    runner.start();
+    await runner.waitFor(last);
+    const before = readModel(db);
+    const checkpoint = runner.checkpoint;
+    db.prepare(`UPDATE orders SET items = 999`).run(); // a corrupted read model
+    await runner.rebuild();
+    await runner.waitFor(checkpoint);
+    await runner.stop();
+    expect(readModel(db)).toEqual(before);
+    db.close();
+  });
+
+  it('rolls the model and its checkpoint back together when applying fails', async () => {
+    const db = new Database(join(dir, 'atomic.db'));
+    const broken = new ProjectionRunner(store, db, orders('order-150'));
+    broken.start();
+    await expect(broken.waitFor(last, 2000)).rejects.toThrow('projection bug');
+    await broken.stop();
+    const stuckAt = broken.checkpoint;
+    const rows = readModel(db) as Array<{ id: string }>;
+    expect(rows.some((r) => r.id === 'order-150')).toBe(false);
+    // nothing past the checkpoint is in the model: every row's events are at or before it
+    let maxApplied = 0;
+    for await (const e of store.readAll()) if (rows.some((r) => r.id === e.streamId)) maxApplied = Math.max(maxApplied, e.position);
+    expect(maxApplied).toBeLessThanOrEqual(stuckAt);
+
+    const fixed = new ProjectionRunner(store, db, orders());
+    fixed.start();
+    await fixed.waitFor(last);
+    await fixed.stop();
+    const clean = new Database(join(dir, 'clean.db'));
+    const reference = new ProjectionRunner(store, clean, orders());
+    reference.start();
+    await reference.waitFor(last);
+    await reference.stop();
+    expect(readModel(db)).toEqual(readModel(clean));
+    db.close();
+    clean.close();
+  });
+});
