@@ -1,0 +1,3 @@
+export * from './nats-connection';
+export * from './event-feed';
+export * from './event-feed-relay';
