@@ -16,10 +16,15 @@ async function main(): Promise<void> {
   console.log(`event-relay: relaying ${join(home, 'events.db')} to ${natsUrl}`);
 
   const shutdown = async () => {
-    await relay.stop();
-    await drainNats(nc);
-    await store.close();
-    process.exit(0);
+    try {
+      await relay.stop();
+      await drainNats(nc);
+      await store.close();
+      process.exit(0);
+    } catch (error) {
+      console.error(`event-relay: unclean stop: ${(error as Error).message}`);
+      process.exit(1);
+    }
   };
   process.once('SIGTERM', () => void shutdown());
   process.once('SIGINT', () => void shutdown());

@@ -15,6 +15,7 @@ import {
   type RecordedEvent,
   type SubscribeToAllOptions,
   type Subscription,
+  type SubscriptionFilter,
 } from '../port';
 import { prepareAppend, validateStreamName, type PreparedEvent } from '../validation';
 import { ChangeNotifier } from './change-notifier';
@@ -70,7 +71,7 @@ export class SqliteEventStore implements EventStore {
   private queue: PendingAppend[] = [];
   private flushScheduled = false;
   private closed = false;
-  private readonly subscriptions = new Set<{ close(): Promise<void> }>();
+  private readonly subscriptions = new Set<Subscription>();
 
   private readonly stmt: {
     lastRevision: Database.Statement<[string], { r: number | null }>;
@@ -236,34 +237,14 @@ export class SqliteEventStore implements EventStore {
   }
 
   subscribeToAll(options: SubscribeToAllOptions = {}): Subscription {
-    const store = this;
-    let cursor = this.resolvePosition(options.fromPosition ?? 'start');
-    let closed = false;
-    const subscription: Subscription = {
-      async close() {
-        closed = true;
-        store.subscriptions.delete(subscription);
-        store.notifier.wakeAll();
-      },
-      async *[Symbol.asyncIterator]() {
-        try {
-          while (!closed && !store.closed) {
-            const seen = store.notifier.current;
-            const rows = store.stmt.allForwards.all(cursor, PAGE) as EventRow[];
-            for (const row of rows) {
-              cursor = row[0];
-              const event = toRecorded(row);
-              if (matchesFilter(event, options.filter)) yield event;
-              if (closed) return;
-            }
-            if (rows.length === 0) await store.notifier.waitForChange(seen);
-          }
-        } finally {
-          closed = true;
-          store.subscriptions.delete(subscription);
-        }
-      },
-    };
+    const subscription = new PollingSubscription(
+      this.resolvePosition(options.fromPosition ?? 'start'),
+      options.filter,
+      (after) => (this.closed ? [] : (this.stmt.allForwards.all(after, PAGE) as EventRow[])),
+      this.notifier,
+      () => this.closed,
+      () => this.subscriptions.delete(subscription),
+    );
     this.subscriptions.add(subscription);
     return subscription;
   }
@@ -287,4 +268,47 @@ export class SqliteEventStore implements EventStore {
 
 export function openEmbeddedEventStore(options: EmbeddedEventStoreOptions): EventStore {
   return new SqliteEventStore(options);
+}
+
+/**
+ * Reads pages after its cursor until the log is exhausted, then sleeps until the notifier says the
+ * log may have grown. Catch-up and live are the same loop over one cursor, so the handover can
+ * neither skip nor repeat an event.
+ */
+class PollingSubscription implements Subscription {
+  private closed = false;
+
+  constructor(
+    private cursor: number,
+    private readonly filter: SubscriptionFilter | undefined,
+    private readonly readAfter: (cursor: number) => EventRow[],
+    private readonly notifier: ChangeNotifier,
+    private readonly storeClosed: () => boolean,
+    private readonly onEnd: () => void,
+  ) {}
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.onEnd();
+    this.notifier.wakeAll();
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<RecordedEvent> {
+    try {
+      while (!this.closed && !this.storeClosed()) {
+        const seen = this.notifier.current;
+        const rows = this.readAfter(this.cursor);
+        for (const row of rows) {
+          this.cursor = row[0];
+          const event = toRecorded(row);
+          if (matchesFilter(event, this.filter)) yield event;
+          if (this.closed) return;
+        }
+        if (rows.length === 0) await this.notifier.waitForChange(seen);
+      }
+    } finally {
+      this.closed = true;
+      this.onEnd();
+    }
+  }
 }

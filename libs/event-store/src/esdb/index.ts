@@ -1,0 +1,1 @@
+export { EsdbEventStore, openEventStoreDb, type EventStoreDbOptions } from './esdb-event-store';
