@@ -5,10 +5,20 @@ import { startNatsServer, type NatsServerHandle } from '@hoody/test-support';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const TOTAL = 10_000;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
 
 describe('event relay process', () => {
   const home = mkdtempSync(join(tmpdir(), 'hoody-relay-e2e-'));
@@ -16,14 +26,16 @@ describe('event relay process', () => {
   let nc: NatsConnection;
   let store: EventStore;
 
+  let httpPort: number;
   const startRelay = (): ChildProcess =>
     spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'main.ts')], {
-      env: { ...process.env, NATS_URL: nats.url, HOODY_HOME: home },
+      env: { ...process.env, NATS_URL: nats.url, HOODY_HOME: home, HOODY_HTTP_PORT: String(httpPort) },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
   const exited = (child: ChildProcess) => new Promise((r) => child.once('exit', r));
 
   beforeAll(async () => {
+    httpPort = await freePort();
     nats = await startNatsServer();
     nc = await connectNats({ servers: nats.url, name: 'relay-e2e' });
     store = openEmbeddedEventStore({ path: join(home, 'events.db') });
@@ -53,6 +65,10 @@ describe('event relay process', () => {
     await writer;
     await waitForFeed(nc, TOTAL, 60_000);
     await new Promise((r) => setTimeout(r, 300)); // a duplicate, if any, would land now
+    const health = await fetch(`http://127.0.0.1:${httpPort}/health`);
+    expect(health.status).toBe(200);
+    const metrics = await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
+    expect(metrics).toMatch(/hoody_event_feed_position\{[^}]*\} \d+/);
     second.kill('SIGTERM');
     await exited(second);
 

@@ -87,7 +87,7 @@ async function crossProcessLag(count: number): Promise<{ p50: number; p99: numbe
   }
   await done;
   await store.close();
-  const lags = (JSON.parse(out.trim().split('\n').pop()!) as number[]).sort((a, b) => a - b);
+  const lags = (JSON.parse(out.trim().split('\n').pop() ?? '[]') as number[]).sort((a, b) => a - b);
   return { p50: +percentile(lags, 50).toFixed(2), p99: +percentile(lags, 99).toFixed(2) };
 }
 

@@ -63,7 +63,7 @@ describe('embedded store shared by several processes', () => {
     // each subscriber, in its own process, saw every event once, in store order
     const expected = all.map((e) => [e.position, e.id]);
     for (const output of await Promise.all(subscribers)) {
-      expect(JSON.parse(output.trim().split('\n').pop()!)).toEqual(expected);
+      expect(JSON.parse(output.trim().split('\n').pop() ?? 'null')).toEqual(expected);
     }
   }, 120_000);
 });

@@ -62,10 +62,14 @@
  *   with its original result (as the embedded store does for any expected revision); a batch whose
  *   first event is there but not the rest is `InvalidAppendError('PARTIAL_DUPLICATE')`; otherwise
  *   `WrongExpectedRevisionError(streamId, expected, actual)`.
- * - NOT handled (would need a read before every append): with `any`/`stream_exists`, a retry whose ids
- *   fell out of the server's cache (restart, eviction) is appended AGAIN, and a batch that repeats ids
- *   already in the stream but not as its first event is appended (duplicate ids) instead of being
- *   refused as PARTIAL_DUPLICATE. Use exact expected revisions where retries matter.
+ * - NOT handled (would need a read before every append; the server reports success, so there is no
+ *   error path to hook): a batch already in the stream is appended AGAIN (duplicate ids) when
+ *   (a) it is resent with `any`/`stream_exists` after its ids fell out of the server's cache
+ *   (restart, eviction; the conformance test "retry sent with `any`" relies on that cache), or
+ *   (b) it is resent with the stream's CURRENT revision as expected revision (ESDB only recognises
+ *   retries whose expected revision is stale). Likewise a batch that repeats ids already in the stream
+ *   but not as its first event is appended instead of refused as PARTIAL_DUPLICATE. Resend a retry
+ *   with its original expected revision (numeric or `no_stream`): that is always recognised.
  * - `stream_exists` also accepts a stream that only has metadata ($$stream); irrelevant through this port.
  * - The server's `MaxAppendSize` (default 1 MiB) bounds a whole batch, the port 1 MiB per event:
  *   a refused batch becomes `InvalidAppendError('EVENT_TOO_LARGE')`.

@@ -1,0 +1,3 @@
+// hoody.auth.v1: the auth service's API.
+export * from '../generated/hoody/auth/v1/tokens';
+export * from '../generated/hoody/auth/v1/projects';

@@ -1,0 +1,2 @@
+// hoody.common.v1
+export * from '../generated/hoody/common/v1/common';

@@ -1,0 +1,3 @@
+export { startNatsServer, findNatsServer, type NatsServerHandle, type NatsServerOptions } from './nats-server';
+export { startDockerEngine, findDockerd, type DockerEngineHandle, type DockerEngineOptions } from './docker-engine';
+export { TEST_DOCKER_HOST_ENV, TEST_NATS_URL_ENV, testDocker, testDockerHost, testNatsUrl } from './test-env';
