@@ -1,7 +1,6 @@
-import { baseConfigSchema, envEnum, envPort } from '@hoody/service-kit';
+import { baseConfigSchema, envPort } from '@hoody/service-kit';
 
 export const relayConfigSchema = baseConfigSchema.extend({
   HOODY_GRPC_PORT: envPort().default(0), // the relay serves no gRPC
   HOODY_HTTP_PORT: envPort().default(7409),
-  HOODY_STORE_DURABILITY: envEnum(['process', 'power'] as const, 'a durability level (process or power)').default('process'),
 });

@@ -119,6 +119,8 @@ export const baseConfigSchema = z.object({
     prefixes: ['esdb://', 'esdb+discover://', 'kurrentdb://', 'kurrentdb+discover://'],
     what: 'an EventStoreDB/KurrentDB connection string',
   }).optional(),
+  /** Embedded store: `process` survives a killed process, `power` also a power loss (an fsync per commit). */
+  HOODY_STORE_DURABILITY: envEnum(['process', 'power'] as const, 'a durability level (process or power)').default('process'),
   HOODY_LOG_LEVEL: envEnum(LOG_LEVELS, 'a log level').default('info'),
 });
 

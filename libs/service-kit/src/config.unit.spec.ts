@@ -24,6 +24,7 @@ describe('loadConfig with the base schema', () => {
       NATS_URL: 'nats://127.0.0.1:4222',
       HOODY_HOME: resolve('.hoody'),
       EVENTSTORE_URL: undefined,
+      HOODY_STORE_DURABILITY: 'process',
       HOODY_LOG_LEVEL: 'info',
     });
   });
@@ -37,6 +38,7 @@ describe('loadConfig with the base schema', () => {
       HOODY_HOME: 'state',
       EVENTSTORE_URL: 'esdb+discover://admin:changeit@cluster:2113?tls=false',
       HOODY_LOG_LEVEL: 'DEBUG',
+      HOODY_STORE_DURABILITY: 'power',
       UNRELATED: 'ignored',
     });
     expect(config).toEqual({
@@ -46,6 +48,7 @@ describe('loadConfig with the base schema', () => {
       NATS_URL: 'nats://a:4222,tls://b:4222',
       HOODY_HOME: resolve('state'),
       EVENTSTORE_URL: 'esdb+discover://admin:changeit@cluster:2113?tls=false',
+      HOODY_STORE_DURABILITY: 'power',
       HOODY_LOG_LEVEL: 'debug',
     });
     expect(loadConfig(baseConfigSchema, { ...ports, HOODY_HOST: '', EVENTSTORE_URL: '  ' })).toMatchObject({
