@@ -1,0 +1,4 @@
+export * from './user';
+export * from './token';
+export * from './project';
+export * from './name-reservation';
