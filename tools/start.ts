@@ -5,7 +5,7 @@
  * reuses the state.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, openSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { connect as tcpConnect } from 'node:net';
 import { join, resolve } from 'node:path';
 
@@ -73,7 +73,9 @@ async function startNats(): Promise<string> {
   const url = `nats://127.0.0.1:${port}`;
   if (await reachable(url)) throw new Error(`port ${port} is taken by something else; set HOODY_NATS_PORT or NATS_URL`);
   mkdirSync(join(home, 'nats'), { recursive: true });
-  run('nats-server', binary, ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', join(home, 'nats')], {}, join(home, 'nats.log'));
+  // Event feed messages carry events of up to 1 MiB plus their envelope: over NATS's 1 MiB default.
+  writeFileSync(join(home, 'nats.conf'), 'max_payload: 8MB\n');
+  run('nats-server', binary, ['-c', join(home, 'nats.conf'), '-js', '-a', '127.0.0.1', '-p', String(port), '-sd', join(home, 'nats')], {}, join(home, 'nats.log'));
   say(`started nats-server on ${url} (log: ${join(home, 'nats.log')})`);
   for (let i = 0; i < 100 && !(await reachable(url)); i++) await new Promise((r) => setTimeout(r, 100));
   return url;

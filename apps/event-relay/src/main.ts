@@ -18,6 +18,9 @@ async function main(): Promise<void> {
 
   const service = await bootstrapService({ name: 'event-relay', module: RelayModule, config });
   service.health.register('nats', () => !nc.isClosed() && nc.info !== undefined);
+  service.health.register('feed', () =>
+    relay.lastError ? { ok: false, detail: `${relay.lastError.message} (${relay.lastError.at.toISOString()})` } : { ok: true, detail: `at position ${relay.position}` },
+  );
   const position = service.metrics.gauge({ name: 'hoody_event_feed_position', help: 'Global position of the last event the feed holds' });
   const relayed = service.metrics.gauge({ name: 'hoody_event_feed_relayed_total', help: 'Events published to the feed since start' });
   const sample = setInterval(() => {

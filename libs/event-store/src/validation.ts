@@ -60,11 +60,14 @@ export function prepareAppend(streamId: string, events: NewEvent[], options: App
   if (!Array.isArray(events) || events.length === 0) {
     throw new InvalidAppendError('EMPTY_BATCH', 'nothing to append: the batch is empty');
   }
+  const ids = new Set<string>();
   return events.map((event, i) => {
     const id = event.id ?? randomUUID();
     if (typeof id !== 'string' || !UUID.test(id)) {
       throw new InvalidAppendError('INVALID_EVENT_ID', `event ${i}: id ${JSON.stringify(id)} is not a UUID`);
     }
+    if (ids.has(id.toLowerCase())) throw new InvalidAppendError('INVALID_EVENT_ID', `event ${i}: id ${id} appears twice in the batch`);
+    ids.add(id.toLowerCase());
     if (typeof event.type !== 'string' || !EVENT_TYPE.test(event.type)) {
       throw new InvalidAppendError('INVALID_EVENT_TYPE', `event ${i}: invalid type ${JSON.stringify(event.type)}`);
     }
@@ -82,4 +85,15 @@ export function prepareAppend(streamId: string, events: NewEvent[], options: App
     }
     return prepared;
   });
+}
+
+/** Counts and revisions are non-negative integers; positions also 'start' or 'end'. */
+export function validateReadOptions(options: { maxCount?: number; fromRevision?: number; fromPosition?: unknown }): void {
+  const bad = (name: string, value: unknown) => new RangeError(`${name} must be a non-negative integer, not ${JSON.stringify(value)}`);
+  if (options.maxCount !== undefined && !(Number.isSafeInteger(options.maxCount) && options.maxCount >= 0) && options.maxCount !== Infinity) {
+    throw bad('maxCount', options.maxCount);
+  }
+  if (options.fromRevision !== undefined && !(Number.isSafeInteger(options.fromRevision) && options.fromRevision >= 0)) throw bad('fromRevision', options.fromRevision);
+  const p = options.fromPosition;
+  if (p !== undefined && p !== 'start' && p !== 'end' && !(typeof p === 'number' && Number.isSafeInteger(p) && p >= 0)) throw bad('fromPosition', p);
 }

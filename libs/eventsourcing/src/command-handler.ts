@@ -67,7 +67,7 @@ export function createCommandHandler<C, E extends DomainEvent, S>(store: EventSt
         );
         return {
           events,
-          state: events.reduce(decider.evolve, state),
+          state: events.reduce((s, e) => decider.evolve(s, e), state),
           revision: result.nextExpectedRevision,
           position: result.position,
         };

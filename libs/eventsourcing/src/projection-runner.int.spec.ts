@@ -54,6 +54,9 @@ describe('projection runner', () => {
     await runner.waitFor(position);
     expect(db.prepare(`SELECT items FROM orders WHERE id = 'order-6'`).get()).toEqual({ items: 7 });
     expect(runner.checkpoint).toBe(position);
+    // an event the projection does not want still counts as seen: read-your-writes waits end
+    const unrelated = await store.append('noise-live', [{ type: 'Unrelated', data: {} }]);
+    await runner.waitFor(unrelated.position, 2000);
     await runner.stop();
     db.close();
   });
@@ -108,6 +111,8 @@ describe('projection runner', () => {
     for await (const e of store.readAll()) if (rows.some((r) => r.id === e.streamId)) maxApplied = Math.max(maxApplied, e.position);
     expect(maxApplied).toBeLessThanOrEqual(stuckAt);
 
+    // the broken runner keeps retrying from its checkpoint, failing the same way each time
+    expect(broken.failure).toBeInstanceOf(Error);
     const fixed = new ProjectionRunner(store, db, orders());
     fixed.start();
     await fixed.waitFor(last);
@@ -120,5 +125,31 @@ describe('projection runner', () => {
     expect(readModel(db)).toEqual(readModel(clean));
     db.close();
     clean.close();
+  });
+
+  it('retries after a failure and goes on from its checkpoint', async () => {
+    const db = new Database(join(dir, 'transient.db'));
+    let failuresLeft = 2;
+    const flaky: SqliteProjection = {
+      ...orders(),
+      apply: (d, e) => {
+        if (e.streamId === 'order-42' && failuresLeft > 0) {
+          failuresLeft--;
+          throw new Error('read model briefly unavailable');
+        }
+        orders().apply(d, e);
+      },
+    };
+    const errors: unknown[] = [];
+    const runner = new ProjectionRunner(store, db, flaky, { onError: (e) => errors.push(e) });
+    runner.start();
+    await expect(runner.waitFor(last, 3000)).rejects.toThrow('briefly unavailable');
+    await new Promise((r) => setTimeout(r, 1500)); // two backoffs: 200 ms, then 400 ms
+    await runner.waitFor(last, 3000);
+    await runner.stop();
+    expect(errors).toHaveLength(2);
+    expect(runner.failure).toBeUndefined();
+    expect(readModel(db)).toHaveLength(300);
+    db.close();
   });
 });

@@ -16,23 +16,37 @@ export interface SqliteProjection {
   apply(db: Database.Database, event: RecordedEvent): void;
 }
 
+export interface ProjectionRunnerOptions {
+  /** Called when applying fails; the runner retries from its checkpoint after a backoff. */
+  onError?: (error: unknown) => void;
+}
+
 const CATCH_UP_PAGE = 1000;
+
+interface Waiter {
+  position: number;
+  resolve(): void;
+  reject(error: unknown): void;
+}
 
 export class ProjectionRunner {
   private subscription?: Subscription;
   private running?: Promise<void>;
   private stopped = true;
-  private waiters: Array<{ position: number; resolve(): void }> = [];
-  private failure?: unknown;
+  private retryTimer?: NodeJS.Timeout;
+  private failures = 0;
+  private waiters = new Set<Waiter>();
+  /** The last failure; cleared as soon as an event is applied again. */
+  failure?: unknown;
   private readonly getCheckpoint: Database.Statement<[string], { position: number }>;
   private readonly setCheckpoint: Database.Statement<[string, number]>;
   private readonly applyBatch: Database.Transaction<(events: RecordedEvent[]) => void>;
-  private readonly filter: (e: RecordedEvent) => boolean;
 
   constructor(
     private readonly store: EventStore,
     private readonly db: Database.Database,
     private readonly projection: SqliteProjection,
+    private readonly options: ProjectionRunnerOptions = {},
   ) {
     db.exec('CREATE TABLE IF NOT EXISTS projection_checkpoints (projection TEXT PRIMARY KEY, position INTEGER NOT NULL)');
     db.transaction(() => projection.setup(db))();
@@ -40,13 +54,13 @@ export class ProjectionRunner {
     this.setCheckpoint = db.prepare(
       'INSERT INTO projection_checkpoints (projection, position) VALUES (?, ?) ON CONFLICT (projection) DO UPDATE SET position = excluded.position',
     );
-    this.filter = (e) => matchesFilter(e, projection.filter);
-    // The checkpoint moves past every event read, wanted or not, so a catch-up never rereads them.
+    // The checkpoint moves past every event read, wanted or not, so that waitFor(position) is met
+    // by unrelated events too and a catch-up never rereads them.
     this.applyBatch = db.transaction((events: RecordedEvent[]) => {
       const from = this.checkpoint;
       const fresh = events.filter((e) => e.position > from);
       if (fresh.length === 0) return;
-      for (const event of fresh) if (this.filter(event)) this.projection.apply(this.db, event);
+      for (const event of fresh) if (matchesFilter(event, projection.filter)) this.projection.apply(this.db, event);
       this.setCheckpoint.run(this.projection.name, fresh[fresh.length - 1].position);
     });
   }
@@ -59,49 +73,58 @@ export class ProjectionRunner {
   /** Applies events (already-applied ones are skipped); exposed so redelivery can be tested. */
   apply(events: RecordedEvent[]): void {
     this.applyBatch.immediate(events);
-    this.wakeWaiters();
+    this.failure = undefined;
+    this.failures = 0;
+    this.settleWaiters();
   }
 
-  /** Catches up in pages, then follows live events until `stop()`. */
+  /** Catches up in pages, then follows live events until `stop()`; retries after failures. */
   start(): void {
-    if (this.running) return;
+    if (this.running || this.retryTimer) return;
     this.stopped = false;
-    this.running = this.run().catch((error) => {
-      this.failure = error;
-      for (const w of this.waiters) w.resolve();
-    });
+    this.running = this.run()
+      .catch((error) => this.failed(error))
+      .finally(() => {
+        this.running = undefined;
+        this.subscription = undefined;
+      });
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
     await this.subscription?.close();
     await this.running;
-    this.running = undefined;
   }
 
   /** Empties the read model and its checkpoint in one transaction, then catches up from zero. */
   async rebuild(): Promise<void> {
     await this.stop();
-    this.db.transaction(() => {
-      this.projection.reset(this.db);
-      this.setCheckpoint.run(this.projection.name, 0);
-    }).immediate();
+    this.db
+      .transaction(() => {
+        this.projection.reset(this.db);
+        this.setCheckpoint.run(this.projection.name, 0);
+      })
+      .immediate();
     this.start();
   }
 
   /** Resolves once the read model includes the event at `position` (read-your-writes). */
   waitFor(position: number, timeoutMs = 5000): Promise<void> {
     if (this.checkpoint >= position) return Promise.resolve();
+    if (this.failure) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`projection ${this.projection.name} did not reach ${position} in ${timeoutMs} ms`)), timeoutMs);
-      this.waiters.push({
+      const waiter: Waiter = {
         position,
-        resolve: () => {
-          clearTimeout(timer);
-          if (this.failure) reject(this.failure);
-          else resolve();
-        },
-      });
+        resolve: () => (clearTimeout(timer), resolve()),
+        reject: (error) => (clearTimeout(timer), reject(error)),
+      };
+      const timer = setTimeout(() => {
+        this.waiters.delete(waiter);
+        reject(new Error(`projection ${this.projection.name} did not reach ${position} in ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.waiters.add(waiter);
     });
   }
 
@@ -110,17 +133,36 @@ export class ProjectionRunner {
     for (;;) {
       const page: RecordedEvent[] = [];
       for await (const e of this.store.readAll({ fromPosition: this.checkpoint, maxCount: CATCH_UP_PAGE })) page.push(e);
-      if (page.length === 0) break;
+      if (page.length === 0 || this.stopped) break;
       this.apply(page);
-      if (this.stopped) return;
     }
     if (this.stopped) return;
-    this.subscription = this.store.subscribeToAll({ fromPosition: this.checkpoint, filter: this.projection.filter });
+    // unfiltered: every event moves the checkpoint (see applyBatch)
+    this.subscription = this.store.subscribeToAll({ fromPosition: this.checkpoint });
     for await (const event of this.subscription) this.apply([event]);
   }
 
-  private wakeWaiters(): void {
+  private failed(error: unknown): void {
+    this.failure = error;
+    this.failures++;
+    for (const waiter of this.waiters) waiter.reject(error);
+    this.waiters.clear();
+    this.options.onError?.(error);
+    if (this.stopped) return;
+    const delay = Math.min(30_000, 100 * 2 ** Math.min(this.failures, 9));
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      if (!this.stopped) this.start();
+    }, delay);
+  }
+
+  private settleWaiters(): void {
     const at = this.checkpoint;
-    this.waiters = this.waiters.filter((w) => (w.position <= at ? (w.resolve(), false) : true));
+    for (const waiter of this.waiters) {
+      if (waiter.position <= at) {
+        this.waiters.delete(waiter);
+        waiter.resolve();
+      }
+    }
   }
 }

@@ -1,4 +1,4 @@
-import { openEmbeddedEventStore, type EventStore, type RecordedEvent } from '@hoody/event-store';
+import { MAX_EVENT_BYTES, openEmbeddedEventStore, type EventStore, type RecordedEvent } from '@hoody/event-store';
 import { startNatsServer, type NatsServerHandle } from '@hoody/test-support';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -65,11 +65,40 @@ describe('event feed relay', () => {
     const total = (await storeOrder()).length;
     await waitForFeed(nc, total);
     await relay.stop();
-    await relay.start(); // a second run over a feed that is already complete
+    await store.append('order-9', [{ type: 'OrderPlaced', data: { late: true } }]); // while the relay is stopped
+    await relay.start();
+    await waitForFeed(nc, total + 1);
     await new Promise((r) => setTimeout(r, 200));
     await relay.stop();
     const feed = await readFeed(nc);
-    expect(feed).toHaveLength(total);
+    expect(feed).toHaveLength(total + 1);
     expect(feed.map((m) => m.position)).toEqual((await storeOrder()).map((e) => e.position));
+  });
+
+  it('relays the largest event the store accepts', async () => {
+    const relay = new EventFeedRelay(store, nc);
+    await relay.start();
+    const before = (await storeOrder()).length;
+    await store.append('blob-1', [{ type: 'BlobStored', data: { s: 'x'.repeat(MAX_EVENT_BYTES - 64) } }]);
+    await waitForFeed(nc, before + 1);
+    await relay.stop();
+    const last = (await readFeed(nc)).pop();
+    expect(last?.subject).toBe('hoody.events.blob.BlobStored');
+    expect(relay.lastError).toBeUndefined();
+  });
+
+  it('refuses to run when the feed is ahead of the store (a store restored from an older copy)', async () => {
+    const older = openEmbeddedEventStore({ path: join(dir, 'older.db') });
+    await older.append('order-1', [{ type: 'OrderPlaced', data: {} }]);
+    const lines: string[] = [];
+    const relay = new EventFeedRelay(older, nc, { log: (line) => lines.push(line) });
+    const held = (await readFeed(nc)).length;
+    await relay.start();
+    await new Promise((r) => setTimeout(r, 500));
+    await relay.stop();
+    await older.close();
+    expect(relay.lastError?.message).toMatch(/the feed is ahead of the event store/);
+    expect(lines.join('\n')).toMatch(/ahead of the event store/);
+    expect(await readFeed(nc)).toHaveLength(held);
   });
 });

@@ -1,6 +1,6 @@
 /** A throwaway nats-server (JetStream on, loopback only) for integration tests. */
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
@@ -41,7 +41,10 @@ export async function startNatsServer(opts: NatsServerOptions = {}): Promise<Nat
   const binary = opts.binary ?? findNatsServer();
   const startTimeoutMs = opts.startTimeoutMs ?? 15_000;
   const dir = await mkdtemp(join(tmpdir(), 'hnats-'));
+  // Event feed messages carry events of up to 1 MiB plus their envelope: over NATS's 1 MiB default.
+  await writeFile(join(dir, 'nats.conf'), 'max_payload: 8MB\n');
   const args = [
+    '-c', join(dir, 'nats.conf'),
     '-js',
     '-a', '127.0.0.1',
     '-p', String(opts.port ?? -1),

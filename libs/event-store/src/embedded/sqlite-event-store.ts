@@ -17,7 +17,7 @@ import {
   type Subscription,
   type SubscriptionFilter,
 } from '../port';
-import { prepareAppend, validateStreamName, type PreparedEvent } from '../validation';
+import { prepareAppend, validateReadOptions, validateStreamName, type PreparedEvent } from '../validation';
 import { ChangeNotifier } from './change-notifier';
 import { COLUMNS, migrate, type EventRow } from './schema';
 
@@ -44,6 +44,9 @@ interface PendingAppend {
 }
 
 const PAGE = 1000;
+const BUSY_WAIT_MS = 50;
+/** How long appends wait for another process's write lock before they fail. */
+const LOCK_PATIENCE_MS = 10_000;
 /** How far back a retry sent with `any` or `stream_exists` is recognised. */
 export const RETRY_WINDOW = 100;
 
@@ -70,6 +73,7 @@ export class SqliteEventStore implements EventStore {
   private readonly notifier: ChangeNotifier;
   private queue: PendingAppend[] = [];
   private flushScheduled = false;
+  private lockWaitSince?: number;
   private closed = false;
   private readonly subscriptions = new Set<Subscription>();
 
@@ -90,13 +94,16 @@ export class SqliteEventStore implements EventStore {
     const path = resolve(options.path);
     mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path);
-    this.db.pragma('busy_timeout = 10000');
+    this.db.pragma(`busy_timeout = ${LOCK_PATIENCE_MS}`); // opening may wait: nothing else runs yet
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('wal_autocheckpoint = 10000');
     this.db.pragma('mmap_size = 268435456');
     this.db.pragma('cache_size = -65536');
     this.db.pragma(`synchronous = ${options.durability === 'power' ? 'FULL' : 'NORMAL'}`);
     this.db.transaction(() => migrate(this.db)).immediate();
+    // From now on short: SQLite's busy wait blocks the event loop. Longer waits for another
+    // process's write lock happen in flush(), asynchronously.
+    this.db.pragma(`busy_timeout = ${BUSY_WAIT_MS}`);
 
     const raw = (sql: string) => this.db.prepare(sql).raw(true);
     this.stmt = {
@@ -156,9 +163,20 @@ export class SqliteEventStore implements EventStore {
     try {
       results = this.writeBatch.immediate(batch);
     } catch (error) {
+      const busy = (error as { code?: string }).code === 'SQLITE_BUSY';
+      const since = (this.lockWaitSince ??= Date.now());
+      if (busy && !this.closed && Date.now() - since < LOCK_PATIENCE_MS) {
+        // another process holds the write lock: try again soon, without blocking this process
+        this.queue = [...batch, ...this.queue];
+        this.flushScheduled = true;
+        setTimeout(() => this.flush(), 5 + Math.random() * 10);
+        return;
+      }
+      this.lockWaitSince = undefined;
       for (const p of batch) p.reject(error);
       return;
     }
+    this.lockWaitSince = undefined;
     this.notifier.changed();
     results.forEach((result, i) => (result instanceof Error ? batch[i].reject(result) : batch[i].resolve(result)));
   }
@@ -208,6 +226,7 @@ export class SqliteEventStore implements EventStore {
 
   async *readStream(streamId: string, options: ReadStreamOptions = {}): AsyncIterable<RecordedEvent> {
     validateStreamName(streamId);
+    validateReadOptions(options);
     const backwards = options.direction === 'backwards';
     let remaining = options.maxCount ?? Infinity;
     let next = options.fromRevision ?? (backwards ? Number.MAX_SAFE_INTEGER : 0);
@@ -222,6 +241,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   async *readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
+    validateReadOptions(options);
     const backwards = options.direction === 'backwards';
     let remaining = options.maxCount ?? Infinity;
     const from = options.fromPosition ?? (backwards ? 'end' : 'start');
@@ -237,6 +257,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   subscribeToAll(options: SubscribeToAllOptions = {}): Subscription {
+    validateReadOptions(options);
     const subscription = new PollingSubscription(
       this.resolvePosition(options.fromPosition ?? 'start'),
       options.filter,

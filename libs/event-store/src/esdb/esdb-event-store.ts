@@ -132,7 +132,7 @@ import {
   type Subscription,
   type SubscriptionFilter,
 } from '../port';
-import { prepareAppend, validateStreamName, type PreparedEvent } from '../validation';
+import { prepareAppend, validateReadOptions, validateStreamName, type PreparedEvent } from '../validation';
 
 export interface EventStoreDbOptions {
   /** The server's TF chunk size in bytes (`ChunkSize`), used to realign arbitrary positions. Default 256 MiB. */
@@ -599,6 +599,7 @@ export class EsdbEventStore implements EventStore {
 
   async *readStream(streamId: string, options: ReadStreamOptions = {}): AsyncIterable<RecordedEvent> {
     validateStreamName(streamId);
+    validateReadOptions(options);
     this.assertOpen();
     const backwards = options.direction === 'backwards';
     const maxCount = countLimit(options.maxCount);
@@ -635,6 +636,7 @@ export class EsdbEventStore implements EventStore {
   }
 
   async *readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
+    validateReadOptions(options);
     this.assertOpen();
     const backwards = options.direction === 'backwards';
     let remaining = countLimit(options.maxCount);
@@ -743,6 +745,7 @@ export class EsdbEventStore implements EventStore {
   }
 
   subscribeToAll(options: SubscribeToAllOptions = {}): Subscription {
+    validateReadOptions(options);
     const subscription = new EsdbSubscription(this.host, options);
     if (!this.closed) this.subscriptions.add(subscription);
     return subscription;

@@ -130,6 +130,15 @@ export function describeEventStoreConformance(adapter: string, open: () => Promi
         ['an event over 1 MiB', null, [{ type: 'T', data: { s: 'x'.repeat(1024 * 1024) } }], 'EVENT_TOO_LARGE'],
         ['an invalid event type', null, [{ type: 'has space', data: {} }], 'INVALID_EVENT_TYPE'],
         ['an event id that is not a UUID', null, [{ id: 'nope', type: 'T', data: {} }], 'INVALID_EVENT_ID'],
+        [
+          'the same event id twice in one batch',
+          null,
+          [
+            { id: '6f1c7a52-3c1e-4d7b-9a1e-2b7f1a0c9d11', type: 'T', data: {} },
+            { id: '6f1c7a52-3c1e-4d7b-9a1e-2b7f1a0c9d11', type: 'T', data: {} },
+          ],
+          'INVALID_EVENT_ID',
+        ],
       ])('%s', async (_what, name, batch, reason) => {
         const target = name ?? stream();
         const valid = { id: randomUUID(), type: 'Fine', data: {} };
@@ -152,6 +161,12 @@ export function describeEventStoreConformance(adapter: string, open: () => Promi
         expect(await rev({ direction: 'backwards', maxCount: 3 })).toEqual([9, 8, 7]);
         expect(await rev({ direction: 'backwards', fromRevision: 2 })).toEqual([2, 1, 0]);
         expect(await rev({ fromRevision: 3, maxCount: 2 })).toEqual([3, 4]);
+      });
+
+      it('refuses read options that are not non-negative integers', async () => {
+        await expect(collect(store.readAll({ maxCount: 1.5 }))).rejects.toThrow(RangeError);
+        await expect(collect(store.readStream(stream(), { fromRevision: -1 }))).rejects.toThrow(RangeError);
+        expect(() => store.subscribeToAll({ fromPosition: NaN })).toThrow(RangeError);
       });
 
       it('reads a missing stream as empty', async () => {
