@@ -2,6 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MethodDefinition, ServiceDefinition } from '@grpc/proto-loader';
 import {
+  agent,
   allProtoFiles,
   auth,
   common,
@@ -49,7 +50,7 @@ describe('loading with @grpc/proto-loader', () => {
   it('holds exactly the services the generated code knows, with the same method paths', () => {
     // Every generated grpc-js definition (`<Svc>Service`) of every namespace, by full service name.
     const generated = new Map<string, string[]>();
-    for (const namespace of [common, auth, scheduler] as Record<string, unknown>[]) {
+    for (const namespace of [common, auth, scheduler, agent] as Record<string, unknown>[]) {
       for (const value of Object.values(namespace)) {
         if (value === null || typeof value !== 'object') continue;
         const methods = Object.values(value as Record<string, unknown>);

@@ -9,6 +9,7 @@ export const PROTO_PACKAGES = {
   common: 'hoody.common.v1',
   auth: 'hoody.auth.v1',
   scheduler: 'hoody.scheduler.v1',
+  agent: 'hoody.agent.v1',
 } as const;
 
 export type ProtoService = keyof typeof PROTO_PACKAGES;

@@ -1,6 +1,7 @@
 /** Small helpers over dockerode: a client from a DOCKER_HOST-style address, and `docker exec`. */
 import type { Duplex, Readable } from 'node:stream';
 import Dockerode from 'dockerode';
+import { ExecTimeoutError } from './errors';
 
 /**
  * A dockerode client for `host`: `unix:///path/docker.sock`, a bare socket path, or
@@ -46,7 +47,7 @@ export interface ExecOptions {
   user?: string;
   env?: string[];
   workingDir?: string;
-  /** Give up (and reject) after this long; default 30 s. */
+  /** Give up (and reject with an ExecTimeoutError) after this long; default 30 s. */
   timeoutMs?: number;
 }
 
@@ -67,22 +68,22 @@ export async function execInContainer(container: Dockerode.Container, cmd: strin
     WorkingDir: opts.workingDir,
   });
   const stream = (await exec.start({ hijack: true, stdin: false })) as Duplex;
-  const raw = await collect(stream, timeoutMs, `exec ${JSON.stringify(cmd)}`);
+  const raw = await collect(stream, timeoutMs, () => new ExecTimeoutError(cmd, timeoutMs));
   // The stream closes when the process exits; the engine may record the exit code a moment later.
   for (;;) {
     const info = await exec.inspect();
     if (!info.Running && info.ExitCode !== null) return { exitCode: info.ExitCode, ...demuxDockerOutput(raw) };
-    if (Date.now() > deadline) throw new Error(`exec ${JSON.stringify(cmd)}: no exit code after ${timeoutMs} ms`);
+    if (Date.now() > deadline) throw new ExecTimeoutError(cmd, timeoutMs);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
 
-function collect(stream: Readable, timeoutMs: number, what: string): Promise<Buffer> {
+function collect(stream: Readable, timeoutMs: number, timedOut: () => Error): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     const timer = setTimeout(() => {
       stream.destroy();
-      reject(new Error(`${what}: still running after ${timeoutMs} ms`));
+      reject(timedOut());
     }, timeoutMs);
     stream.on('data', (chunk: Buffer) => chunks.push(chunk));
     stream.once('error', (err) => {
@@ -96,4 +97,16 @@ function collect(stream: Readable, timeoutMs: number, what: string): Promise<Buf
     stream.once('end', done);
     stream.once('close', done);
   });
+}
+
+/** The payloads of docker's multiplexed stream in arrival order, stdout and stderr interleaved. */
+export function interleavedDockerOutput(buffer: Buffer): string {
+  const parts: Buffer[] = [];
+  let offset = 0;
+  while (offset + 8 <= buffer.length) {
+    const size = buffer.readUInt32BE(offset + 4);
+    parts.push(buffer.subarray(offset + 8, offset + 8 + size));
+    offset += 8 + size;
+  }
+  return Buffer.concat(parts).toString('utf8');
 }

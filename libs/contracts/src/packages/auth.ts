@@ -1,3 +1,4 @@
 // hoody.auth.v1: the auth service's API.
 export * from '../generated/hoody/auth/v1/tokens';
 export * from '../generated/hoody/auth/v1/projects';
+export * from '../generated/hoody/auth/v1/users';

@@ -1,0 +1,21 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { AuthCommands } from './commands/auth-commands';
+import { ProjectController } from './grpc/project.controller';
+import { TokenController } from './grpc/token.controller';
+import { UserController } from './grpc/user.controller';
+import { AuthQueries } from './read-model/auth-queries';
+
+/** gRPC adapters over the auth service's commands and read model. */
+@Module({})
+export class AuthModule {
+  static with(commands: AuthCommands, queries: AuthQueries): DynamicModule {
+    return {
+      module: AuthModule,
+      controllers: [TokenController, ProjectController, UserController],
+      providers: [
+        { provide: AuthCommands, useValue: commands },
+        { provide: AuthQueries, useValue: queries },
+      ],
+    };
+  }
+}

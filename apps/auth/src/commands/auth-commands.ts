@@ -1,0 +1,144 @@
+import {
+  nameReservationDecider,
+  projectDecider,
+  tokenDecider,
+  userDecider,
+  type ProjectSettings,
+  type TokenSettings,
+} from '@hoody/auth-domain';
+import { CommandRejected } from '@hoody/decider';
+import type { EventMetadata, EventStore } from '@hoody/event-store';
+import { createCommandHandler, type ProjectionRunner } from '@hoody/eventsourcing';
+import { streams } from '../streams';
+
+/** Time, ids and secrets come from outside, so that tests can pin them. */
+export interface AuthEnvironment {
+  now(): Date;
+  newId(): string;
+  newSecret(): { secret: string; hash: string };
+}
+
+export const DEFAULT_TOKEN_SETTINGS: Omit<TokenSettings, 'alias'> = {
+  realmIds: [],
+  allowNoRealm: true,
+  expiresAt: null,
+  permissions: { template: 'full_access', grants: [] },
+  isEnabled: true,
+  ipWhitelist: [],
+  eventAccess: false,
+  vaultAccess: false,
+  denyReauthorization: false,
+  publicKey: '',
+};
+
+/**
+ * The auth service's write side: each method runs deciders through the command handler, then waits
+ * until the read model shows the outcome, so the caller can read its own writes at once.
+ */
+export class AuthCommands {
+  private readonly users;
+  private readonly tokens;
+  private readonly projects;
+  private readonly names;
+
+  constructor(
+    store: EventStore,
+    private readonly readModel: ProjectionRunner,
+    private readonly env: AuthEnvironment,
+  ) {
+    this.users = createCommandHandler(store, userDecider);
+    this.tokens = createCommandHandler(store, tokenDecider);
+    this.projects = createCommandHandler(store, projectDecider);
+    this.names = createCommandHandler(store, nameReservationDecider);
+  }
+
+  /** A user with a default project and a first token. */
+  async createUser(input: { username: string; isAdmin: boolean }, metadata: EventMetadata) {
+    const userId = this.env.newId();
+    await this.reserve(streams.username(input.username), userId, 'USERNAME_TAKEN', `username ${input.username} is taken`, metadata);
+    await this.users(streams.user(userId), { type: 'CreateUser', userId, username: input.username, isAdmin: input.isAdmin, at: this.at() }, { metadata });
+    const projectId = await this.createProject(userId, { alias: 'default', color: null, maxContainers: null, realmIds: [] }, metadata, true);
+    const token = await this.createToken(userId, null, { ...DEFAULT_TOKEN_SETTINGS, alias: 'default' }, metadata);
+    return { userId, projectId, token };
+  }
+
+  async createToken(userId: string, createdByTokenId: string | null, settings: TokenSettings, metadata: EventMetadata) {
+    const tokenId = this.env.newId();
+    const { secret, hash } = this.env.newSecret();
+    const result = await this.tokens(
+      streams.token(tokenId),
+      { type: 'CreateToken', tokenId, userId, secretHash: hash, createdByTokenId, settings, at: this.at() },
+      { metadata },
+    );
+    await this.settle(result.position);
+    return { tokenId, secret };
+  }
+
+  async updateToken(tokenId: string, changes: Partial<TokenSettings>, metadata: EventMetadata): Promise<void> {
+    await this.settle((await this.tokens(streams.token(tokenId), { type: 'UpdateToken', changes, at: this.at() }, { metadata })).position);
+  }
+
+  async addTokenRealm(tokenId: string, realmId: string, metadata: EventMetadata): Promise<void> {
+    await this.settle((await this.tokens(streams.token(tokenId), { type: 'AddTokenRealm', realmId, at: this.at() }, { metadata })).position);
+  }
+
+  async removeTokenRealm(tokenId: string, realmId: string, metadata: EventMetadata): Promise<void> {
+    await this.settle((await this.tokens(streams.token(tokenId), { type: 'RemoveTokenRealm', realmId, at: this.at() }, { metadata })).position);
+  }
+
+  async revokeToken(tokenId: string, metadata: EventMetadata): Promise<void> {
+    await this.settle((await this.tokens(streams.token(tokenId), { type: 'RevokeToken', at: this.at() }, { metadata })).position);
+  }
+
+  async createProject(userId: string, settings: ProjectSettings, metadata: EventMetadata, isDefault = false): Promise<string> {
+    const projectId = this.env.newId();
+    const alias = streams.projectAlias(userId, settings.alias);
+    await this.reserve(alias, projectId, 'NAME_TAKEN', `a project named ${settings.alias} exists`, metadata);
+    try {
+      const result = await this.projects(streams.project(projectId), { type: 'CreateProject', projectId, userId, isDefault, settings, at: this.at() }, { metadata });
+      await this.settle(result.position);
+      return projectId;
+    } catch (error) {
+      await this.names(alias, { type: 'ReleaseName', ownerId: projectId, at: this.at() }, { metadata });
+      throw error;
+    }
+  }
+
+  /** A new alias is reserved before the rename and the old one released after it. */
+  async updateProject(project: { id: string; userId: string; alias: string }, changes: Partial<ProjectSettings>, metadata: EventMetadata): Promise<void> {
+    const renamed = changes.alias !== undefined && changes.alias.toLowerCase() !== project.alias.toLowerCase();
+    const newAlias = renamed ? streams.projectAlias(project.userId, changes.alias as string) : undefined;
+    if (newAlias) await this.reserve(newAlias, project.id, 'NAME_TAKEN', `a project named ${changes.alias} exists`, metadata);
+    try {
+      const result = await this.projects(streams.project(project.id), { type: 'UpdateProject', changes, at: this.at() }, { metadata });
+      if (newAlias) await this.names(streams.projectAlias(project.userId, project.alias), { type: 'ReleaseName', ownerId: project.id, at: this.at() }, { metadata });
+      await this.settle(result.position);
+    } catch (error) {
+      if (newAlias) await this.names(newAlias, { type: 'ReleaseName', ownerId: project.id, at: this.at() }, { metadata });
+      throw error;
+    }
+  }
+
+  async deleteProject(project: { id: string; userId: string; alias: string }, metadata: EventMetadata): Promise<void> {
+    const result = await this.projects(streams.project(project.id), { type: 'DeleteProject', at: this.at() }, { metadata });
+    await this.names(streams.projectAlias(project.userId, project.alias), { type: 'ReleaseName', ownerId: project.id, at: this.at() }, { metadata });
+    await this.settle(result.position);
+  }
+
+  private async reserve(stream: string, ownerId: string, code: string, message: string, metadata: EventMetadata): Promise<void> {
+    try {
+      await this.names(stream, { type: 'ReserveName', ownerId, at: this.at() }, { metadata });
+    } catch (error) {
+      if (error instanceof CommandRejected && error.code === 'NAME_TAKEN') throw new CommandRejected(code, message);
+      throw error;
+    }
+  }
+
+  private at(): string {
+    return this.env.now().toISOString();
+  }
+
+  private async settle(position: number | undefined): Promise<void> {
+    if (position !== undefined) await this.readModel.waitFor(position);
+  }
+}

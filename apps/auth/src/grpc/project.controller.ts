@@ -1,0 +1,79 @@
+import { status, type Metadata } from '@grpc/grpc-js';
+import type { ProjectSettings } from '@hoody/auth-domain';
+import { auth, type common } from '@hoody/contracts';
+import { rpcError, toRpcError } from '@hoody/service-kit';
+import { Controller, Inject } from '@nestjs/common';
+import { AuthCommands } from '../commands/auth-commands';
+import { AuthQueries, type ProjectRow } from '../read-model/auth-queries';
+import { pageInfo, pageOf, projectMessage } from './mapping';
+import { callerOf, eventMetadata } from './principal';
+
+@Controller()
+@auth.ProjectServiceControllerMethods()
+export class ProjectController implements auth.ProjectServiceController {
+  constructor(
+    @Inject(AuthCommands) private readonly commands: AuthCommands,
+    @Inject(AuthQueries) private readonly queries: AuthQueries,
+  ) {}
+
+  async createProject(request: auth.CreateProjectRequest, metadata?: Metadata): Promise<auth.CreateProjectResponse> {
+    const caller = callerOf(metadata);
+    const settings: ProjectSettings = {
+      alias: request.alias,
+      color: request.color ?? null,
+      maxContainers: request.maxContainers ?? null,
+      realmIds: request.realmIds,
+    };
+    try {
+      const projectId = await this.commands.createProject(caller.userId, settings, eventMetadata(caller, metadata));
+      return { project: projectMessage(this.ownProject(caller, projectId)) };
+    } catch (error) {
+      throw toRpcError(error);
+    }
+  }
+
+  getProject(request: auth.GetProjectRequest, metadata?: Metadata): auth.GetProjectResponse {
+    return { project: projectMessage(this.ownProject(callerOf(metadata), request.id)) };
+  }
+
+  listProjects(request: auth.ListProjectsRequest, metadata?: Metadata): auth.ListProjectsResponse {
+    const caller = callerOf(metadata);
+    const page = pageOf(request.page);
+    const { items, total } = this.queries.projects(caller.userId, page);
+    return { projects: items.map(projectMessage), pagination: pageInfo(total, page) };
+  }
+
+  async updateProject(request: auth.UpdateProjectRequest, metadata?: Metadata): Promise<auth.UpdateProjectResponse> {
+    const caller = callerOf(metadata);
+    const project = this.ownProject(caller, request.id);
+    const changes: Partial<ProjectSettings> = {
+      alias: request.alias,
+      color: request.clearColor ? null : request.color,
+      maxContainers: request.clearMaxContainers ? null : request.maxContainers,
+      realmIds: request.realmIds?.values,
+    };
+    try {
+      await this.commands.updateProject(project, changes, eventMetadata(caller, metadata));
+    } catch (error) {
+      throw toRpcError(error);
+    }
+    return { project: projectMessage(this.ownProject(caller, request.id)) };
+  }
+
+  async deleteProject(request: auth.DeleteProjectRequest, metadata?: Metadata): Promise<auth.DeleteProjectResponse> {
+    const caller = callerOf(metadata);
+    const project = this.ownProject(caller, request.id);
+    try {
+      await this.commands.deleteProject(project, eventMetadata(caller, metadata));
+    } catch (error) {
+      throw toRpcError(error);
+    }
+    return { deletedContainers: 0 };
+  }
+
+  private ownProject(caller: common.Principal, projectId: string): ProjectRow {
+    const row = this.queries.project(caller.userId, projectId);
+    if (!row) throw rpcError(status.NOT_FOUND, 'PROJECT_NOT_FOUND', 'project not found');
+    return row;
+  }
+}
