@@ -74,6 +74,12 @@ class TokenController implements auth.TokenServiceController {
   deleteToken(): never {
     throw unimplemented();
   }
+  addTokenRealm(): never {
+    throw unimplemented();
+  }
+  removeTokenRealm(): never {
+    throw unimplemented();
+  }
 }
 
 function unimplemented(): RpcException {

@@ -1,0 +1,103 @@
+import { ApiError, type AuthContext, cachedAuthenticator, type Principal, realmFromHost, tokenFromHeader } from './index';
+import { REALM_ID, USER } from './testing/fixtures';
+
+describe('tokenFromHeader', () => {
+  it.each([
+    ['Bearer hdy_abc', 'hdy_abc'],
+    ['bearer hdy_abc', 'hdy_abc'],
+    ['BEARER   hdy_abc  ', 'hdy_abc'],
+    ['hdy_abc', 'hdy_abc'],
+    [' hdy_abc ', 'hdy_abc'],
+    ['Bearer other-token', 'other-token'],
+    [['Bearer hdy_first', 'Bearer hdy_second'], 'hdy_first'],
+  ])('reads %j as %s', (header, token) => {
+    expect(tokenFromHeader(header)).toBe(token);
+  });
+
+  it.each([undefined, '', '   ', 'Bearer', 'Bearer  '])('finds no token in %j', (header) => {
+    expect(tokenFromHeader(header)).toBeUndefined();
+  });
+
+  it.each(['Basic dXNlcg==', 'abc', 'Token hdy_abc', 'Bearer a b'])('refuses %j with 401 INVALID_TOKEN', (header) => {
+    expect(() => tokenFromHeader(header)).toThrow(expect.objectContaining({ statusCode: 401, code: 'INVALID_TOKEN' }));
+  });
+});
+
+describe('realmFromHost', () => {
+  it.each([
+    [`${REALM_ID}.api.localhost`, 'api.localhost', REALM_ID],
+    [`${REALM_ID}.api.localhost:8080`, 'api.localhost', REALM_ID],
+    [`${REALM_ID}.api.localhost.`, 'api.localhost', REALM_ID],
+    [`${REALM_ID}.API.LOCALHOST`, 'api.localhost', REALM_ID],
+    [`${REALM_ID}.api.hoody.icu`, 'API.hoody.icu:443', REALM_ID],
+    ['api.localhost', 'api.localhost', undefined],
+    [`${REALM_ID}.api.localhostx`, 'api.localhost', undefined],
+    [`${REALM_ID}.xapi.localhost`, 'api.localhost', undefined],
+    [`${REALM_ID.toUpperCase()}.api.localhost`, 'api.localhost', undefined],
+    [`${REALM_ID.slice(1)}.api.localhost`, 'api.localhost', undefined],
+    [`${REALM_ID}0.api.localhost`, 'api.localhost', undefined],
+    [`www.${REALM_ID}.api.localhost`, 'api.localhost', undefined],
+    ['[::1]:8080', 'api.localhost', undefined],
+    ['', 'api.localhost', undefined],
+    [undefined, 'api.localhost', undefined],
+  ])('reads %j (api domain %s) as %s', (host, domain, realm) => {
+    expect(realmFromHost(host, domain)).toBe(realm);
+  });
+});
+
+describe('cachedAuthenticator', () => {
+  const context: AuthContext = { ip: '10.0.0.1', host: 'api.localhost', realmHost: undefined };
+  let clock = 0;
+  let calls = 0;
+  let fail = false;
+  const inner = async (): Promise<Principal> => {
+    calls++;
+    if (fail) throw new ApiError(401, 'INVALID_TOKEN', 'Invalid token');
+    return USER;
+  };
+  beforeEach(() => {
+    clock = 0;
+    calls = 0;
+    fail = false;
+  });
+
+  it('reuses a principal for ttlMs, per token, ip and realm host', async () => {
+    const auth = cachedAuthenticator(inner, { ttlMs: 500, now: () => clock });
+    await Promise.all([auth('hdy_a', context), auth('hdy_a', context)]);
+    expect(calls).toBe(1);
+    clock = 499;
+    await auth('hdy_a', context);
+    expect(calls).toBe(1);
+    await auth('hdy_b', context);
+    await auth('hdy_a', { ...context, ip: '10.0.0.2' });
+    await auth('hdy_a', { ...context, realmHost: REALM_ID });
+    expect(calls).toBe(4);
+    clock = 500;
+    await auth('hdy_a', context);
+    expect(calls).toBe(5);
+  });
+
+  it('does not cache failures', async () => {
+    const auth = cachedAuthenticator(inner, { now: () => clock });
+    fail = true;
+    await expect(auth('hdy_a', context)).rejects.toMatchObject({ code: 'INVALID_TOKEN' });
+    fail = false;
+    await expect(auth('hdy_a', context)).resolves.toBe(USER);
+    expect(calls).toBe(2);
+  });
+
+  it('keeps at most maxEntries, dropping the oldest', async () => {
+    const auth = cachedAuthenticator(inner, { maxEntries: 2, now: () => clock });
+    await auth('hdy_1', context);
+    await auth('hdy_2', context);
+    await auth('hdy_3', context);
+    await auth('hdy_3', context);
+    await auth('hdy_2', context);
+    expect(calls).toBe(3);
+    await auth('hdy_1', context);
+    expect(calls).toBe(4);
+    auth.clear();
+    await auth('hdy_1', context);
+    expect(calls).toBe(5);
+  });
+});
