@@ -1,0 +1,17 @@
+import { baseConfigSchema, envPort, envUrl } from '@hoody/service-kit';
+import { z } from 'zod';
+
+export const gatewayConfigSchema = baseConfigSchema.extend({
+  HOODY_GRPC_PORT: envPort().default(0), // the gateway serves no gRPC
+  HOODY_HTTP_PORT: envPort().default(8080),
+  /** Realm hosts are `<realmId>.<this domain>`. */
+  HOODY_API_DOMAIN: z.string().trim().min(1).default('api.localhost'),
+  /** host:port of the auth service's gRPC. */
+  HOODY_AUTH_GRPC: z.string().trim().default('127.0.0.1:7411'),
+  HOODY_AUTH_HEALTH_URL: envUrl({ schemes: ['http', 'https'], what: 'an http URL' }).default('http://127.0.0.1:7412/health'),
+  HOODY_SCHEDULER_GRPC: z.string().trim().default('127.0.0.1:7421'),
+  HOODY_SCHEDULER_HEALTH_URL: envUrl({ schemes: ['http', 'https'], what: 'an http URL' }).default('http://127.0.0.1:7422/health'),
+  HOODY_RELAY_HEALTH_URL: envUrl({ schemes: ['http', 'https'], what: 'an http URL' }).default('http://127.0.0.1:7409/health'),
+});
+
+export type GatewayConfig = z.output<typeof gatewayConfigSchema>;

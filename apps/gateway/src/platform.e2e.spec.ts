@@ -1,0 +1,126 @@
+import { HoodyApiError, HoodyClient } from '@hoody-ai/hoody-sdk';
+import { testDockerHost, testNatsUrl } from '@hoody/test-support';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+
+const root = resolve(__dirname, '../../..');
+const portBase = 30000 + Math.floor(Math.random() * 200) * 100;
+const base = `http://127.0.0.1:${portBase + 80}`;
+
+/** The platform as a user starts it: `npm start`, i.e. the launcher, one process per app. */
+describe('the platform through its REST API, SDK and CLI', () => {
+  const home = mkdtempSync(join(tmpdir(), 'hoody-platform-'));
+  let platform: ChildProcess;
+  let adminToken: string;
+  let admin: HoodyClient;
+
+  async function start(): Promise<void> {
+    platform = spawn(process.execPath, ['--import', 'tsx', join(root, 'tools/start.ts')], {
+      cwd: root,
+      env: { ...process.env, HOODY_HOME: home, HOODY_PORT_BASE: String(portBase), HOODY_GATEWAY_PORT: String(portBase + 80), NATS_URL: testNatsUrl(), DOCKER_HOST: testDockerHost() },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    await new Promise<void>((ready, fail) => {
+      const seen = (d: Buffer) => {
+        output += d;
+        if (output.includes('hoody: ready')) ready();
+      };
+      platform.stdout?.on('data', seen);
+      platform.stderr?.on('data', seen);
+      platform.once('exit', (code) => fail(new Error(`the platform exited (${code}):\n${output}`)));
+    });
+  }
+  async function stop(): Promise<void> {
+    platform.kill('SIGTERM');
+    await new Promise((r) => platform.once('exit', r));
+  }
+  const hoody = (...args: string[]) =>
+    promisify(execFile)(join(root, 'bin/hoody'), args, { env: { ...process.env, HOODY_BASE_URL: base, HOODY_TOKEN: adminToken } });
+
+  beforeAll(async () => {
+    await start();
+    adminToken = readFileSync(join(home, 'admin-token'), 'utf8').trim();
+    admin = new HoodyClient({ baseURL: base, token: adminToken });
+  }, 90_000);
+  afterAll(async () => {
+    await stop();
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  it('answers health without a token, and serves its OpenAPI document', async () => {
+    const health = await fetch(`${base}/api/v1/health`);
+    expect(health.status).toBe(200);
+    expect(((await health.json()) as { data: { services: unknown } }).data.services).toMatchObject({ auth: 'ok', 'event-relay': 'ok' });
+    const doc = (await (await fetch(`${base}/api/v1/openapi.json`)).json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/auth/tokens', '/api/v1/projects/{id}', '/api/v1/users']));
+  });
+
+  it('mints tokens shown once, reports `me`, and a revoked token fails within a second', async () => {
+    const created = await admin.api.authTokens.create({ alias: 'ci' });
+    expect(created.statusCode).toBe(201);
+    const secret = created.data.token;
+    const ci = new HoodyClient({ baseURL: base, token: secret });
+    expect((await ci.api.authTokens.me()).data.token.alias).toBe('ci');
+    const listed = await admin.api.authTokens.list();
+    expect(JSON.stringify(listed.data)).not.toContain(secret);
+    await admin.api.authTokens.delete(created.data.id);
+    const revokedAt = Date.now();
+    let status = 200;
+    while (status === 200 && Date.now() - revokedAt < 2000) {
+      status = await ci.api.projects.list().then(
+        () => 200,
+        (e: HoodyApiError) => e.statusCode,
+      );
+    }
+    expect(status).toBe(401);
+    expect(Date.now() - revokedAt).toBeLessThan(1000);
+  });
+
+  it('gives each user their own projects: out of sight is not found', async () => {
+    const { data } = await admin.api.users.create({ username: 'alice' });
+    const alice = new HoodyClient({ baseURL: base, token: data.token.token });
+    const mine = await alice.api.projects.create({ alias: 'site', max_containers: 2 });
+    expect(mine.data).toMatchObject({ alias: 'site', max_containers: 2, user_id: data.user.id });
+    await expect(admin.api.projects.get(mine.data.id)).rejects.toMatchObject({ statusCode: 404, error: 'PROJECT_NOT_FOUND' });
+    await expect(alice.api.projects.create({ alias: 'site' })).rejects.toMatchObject({ statusCode: 409, error: 'NAME_TAKEN' });
+    await expect(alice.api.users.create({ username: 'bob' })).rejects.toMatchObject({ statusCode: 403, error: 'INSUFFICIENT_PERMISSIONS' });
+    const listed = await alice.api.projects.list();
+    expect(listed.data.projects.map((p: { alias: string }) => p.alias).sort()).toEqual(['default', 'site']);
+  });
+
+  it('holds to the contract conventions', async () => {
+    const auth = { Authorization: `Bearer ${adminToken}`, 'Content-Type': 'application/json' };
+    expect((await fetch(`${base}/api/v1/projects/`, { headers: auth })).status).toBe(200);
+    expect((await fetch(`${base}/api/v1/projects`, { headers: { Authorization: adminToken } })).status).toBe(200); // no Bearer prefix
+    const noToken = await fetch(`${base}/api/v1/projects`);
+    expect(await noToken.json()).toMatchObject({ statusCode: 401, error: 'MISSING_TOKEN' });
+    const malformed = await fetch(`${base}/api/v1/projects`, { method: 'POST', headers: auth, body: '{"alias": ' });
+    expect(await malformed.json()).toMatchObject({ statusCode: 400, error: 'VALIDATION_FAILED' });
+    const unknown = await fetch(`${base}/api/v1/projects`, { method: 'POST', headers: auth, body: JSON.stringify({ alias: 'x', wings: true }) });
+    expect(await unknown.json()).toMatchObject({ statusCode: 400, data: [{ instancePath: '/wings' }] });
+    const huge = await fetch(`${base}/api/v1/projects`, { method: 'POST', headers: auth, body: JSON.stringify({ alias: 'x'.repeat(1_100_000) }) });
+    expect(huge.status).toBe(413);
+    const badId = await fetch(`${base}/api/v1/projects/XYZ`, { headers: auth });
+    expect(await badId.json()).toMatchObject({ statusCode: 400, error: 'INVALID_ID_FORMAT' });
+  });
+
+  it('works through the hoody CLI, with the API message on errors', async () => {
+    const created = await hoody('projects', 'create', '--alias', 'from-cli', '-o', 'json');
+    expect(JSON.parse(created.stdout)).toMatchObject({ alias: 'from-cli' });
+    const again = await hoody('projects', 'create', '--alias', 'from-cli').catch((e) => e);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('409 NAME_TAKEN');
+  }, 30_000);
+
+  it('keeps every change across a restart of the whole platform', async () => {
+    const before = (await admin.api.projects.list()).data.projects;
+    await stop();
+    await start();
+    expect((await admin.api.projects.list()).data.projects).toEqual(before);
+    expect(readFileSync(join(home, 'admin-token'), 'utf8').trim()).toBe(adminToken);
+  }, 90_000);
+});

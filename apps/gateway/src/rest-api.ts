@@ -1,0 +1,28 @@
+import { buildOpenApi, registerRoutes, type Route } from '@hoody/http-api';
+import type { FastifyInstance } from 'fastify';
+import { tokenAuthenticator } from './authenticate';
+import type { Backends } from './backends';
+import type { GatewayConfig } from './config';
+import { healthRoutes } from './routes/health.routes';
+import { projectRoutes } from './routes/project.routes';
+import { tokenRoutes } from './routes/token.routes';
+import { userRoutes } from './routes/user.routes';
+
+export function allRoutes(config: GatewayConfig, backends: Backends): Route[] {
+  return [
+    ...healthRoutes({ auth: config.HOODY_AUTH_HEALTH_URL, 'event-relay': config.HOODY_RELAY_HEALTH_URL }),
+    ...tokenRoutes(backends),
+    ...userRoutes(backends),
+    ...projectRoutes(backends),
+  ];
+}
+
+/** Puts every route of /api/v1 and the OpenAPI document on the gateway's Fastify instance. */
+export async function mountRestApi(fastify: FastifyInstance, config: GatewayConfig, backends: Backends): Promise<void> {
+  const routes = allRoutes(config, backends);
+  await registerRoutes(fastify, routes, {
+    authenticate: tokenAuthenticator(backends),
+    apiDomain: config.HOODY_API_DOMAIN,
+    openApiDocument: buildOpenApi(routes, { title: 'Hoody API', version: '1.0.0', description: 'Self-hosted Hoody: containers, projects, tokens.' }),
+  });
+}
