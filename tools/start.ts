@@ -19,6 +19,8 @@ const ports = {
   relayHttp: portBase + 9,
   authGrpc: portBase + 11,
   authHttp: portBase + 12,
+  schedulerGrpc: portBase + 21,
+  schedulerHttp: portBase + 22,
   agentGrpc: portBase + 50,
   agentHttp: portBase + 51,
   gatewayGrpc: 0,
@@ -173,24 +175,37 @@ async function main(): Promise<void> {
 
   app('event-relay', { ...common, HOODY_HTTP_PORT: String(ports.relayHttp) });
   app('auth', { ...common, HOODY_GRPC_PORT: String(ports.authGrpc), HOODY_HTTP_PORT: String(ports.authHttp) });
-  app('agent', { ...common, DOCKER_HOST: dockerHost, HOODY_GRPC_PORT: String(ports.agentGrpc), HOODY_HTTP_PORT: String(ports.agentHttp) });
   await until('auth', () => httpOk({ port: ports.authHttp, path: '/health' }));
+  // The local agent joins without a join token: NATS listens on loopback only (see apps/scheduler/README.md).
+  app('scheduler', { ...common, HOODY_GRPC_PORT: String(ports.schedulerGrpc), HOODY_HTTP_PORT: String(ports.schedulerHttp), HOODY_SCHEDULER_TRUST_LOCAL_AGENTS: 'true' });
+  app('agent', { ...common, DOCKER_HOST: dockerHost, HOODY_GRPC_PORT: String(ports.agentGrpc), HOODY_HTTP_PORT: String(ports.agentHttp) });
   app('gateway', {
     ...common,
     HOODY_HTTP_PORT: String(gatewayPort),
     HOODY_GRPC_PORT: String(ports.gatewayGrpc),
     HOODY_AUTH_GRPC: `127.0.0.1:${ports.authGrpc}`,
     HOODY_AUTH_HEALTH_URL: `http://127.0.0.1:${ports.authHttp}/health`,
+    HOODY_SCHEDULER_GRPC: `127.0.0.1:${ports.schedulerGrpc}`,
+    HOODY_SCHEDULER_HEALTH_URL: `http://127.0.0.1:${ports.schedulerHttp}/health`,
     HOODY_RELAY_HEALTH_URL: `http://127.0.0.1:${ports.relayHttp}/health`,
   });
   await until('gateway', () => httpOk({ port: gatewayPort, path: '/api/v1/health' }));
   await until('agent', () => httpOk({ port: ports.agentHttp, path: '/health' }));
 
   const admin = JSON.parse(readFileSync(join(home, 'admin.json'), 'utf8')) as { userId: string; defaultProjectId: string };
+  const token = readFileSync(join(home, 'admin-token'), 'utf8').trim();
+  let server: { id: string; name: string } | undefined;
+  await until('the local server', async () => {
+    const res = await fetch(`http://127.0.0.1:${gatewayPort}/api/v1/servers`, { headers: { authorization: `Bearer ${token}` } }).catch(() => undefined);
+    const servers = res?.ok ? ((await res.json()) as { data: Array<{ id: string; name: string; status: string }> }).data : [];
+    server = servers.find((s) => s.status === 'online');
+    return server !== undefined;
+  });
   say('ready');
   console.log(`  gateway:         http://127.0.0.1:${gatewayPort}/api/v1  (OpenAPI: /api/v1/openapi.json)`);
   console.log(`  admin token:     ${join(home, 'admin-token')}   (export HOODY_TOKEN=$(cat ${join(home, 'admin-token')}))`);
   console.log(`  default project: ${admin.defaultProjectId}`);
+  console.log(`  local server:    ${server?.id} (${server?.name})`);
   console.log(`  Docker engine:   ${dockerHost}`);
   console.log(`  logs:            ${join(home, 'logs')}/<app>.log`);
   console.log('  Ctrl-C stops the platform; its state stays in ' + home);

@@ -19,7 +19,7 @@ export const agentConfigSchema = baseConfigSchema.extend({
     .string()
     .regex(SERVER_NAME_PATTERN, { error: 'is not a server name (expected 1-63 characters of A-Z, a-z, 0-9, _ and -)' })
     .optional(),
-  /** Join token from `POST /servers/join-tokens`; registration with the scheduler uses it (not yet). */
+  /** Join token from `POST /servers/join-tokens`; sent in heartbeats so the scheduler registers this server. */
   HOODY_JOIN_TOKEN: z.string().optional(),
   /** Heartbeat period on NATS (`hoody.agents.heartbeat`). */
   HOODY_HEARTBEAT_MS: envInt(100, 3_600_000).default(5_000),

@@ -6,6 +6,8 @@ export interface HeartbeatOptions {
   /** `host:port` of this agent's gRPC server. */
   agentUrl: string;
   maxContainers: number;
+  /** Sent with every heartbeat: the scheduler registers a server it does not know yet with it. */
+  joinToken?: string;
   intervalMs: number;
   log?: (line: string) => void;
 }
@@ -43,6 +45,7 @@ export class HeartbeatPublisher {
       specs,
       capacity: { used: containers.length, max: this.options.maxContainers },
       at: new Date().toISOString(),
+      ...(this.options.joinToken ? { joinToken: this.options.joinToken } : {}),
     };
     this.nc.publish(AGENT_HEARTBEAT_SUBJECT, JSON.stringify(heartbeat));
     return heartbeat;

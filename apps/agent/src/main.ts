@@ -59,6 +59,7 @@ async function main(): Promise<void> {
     agentUrl,
     maxContainers: config.HOODY_AGENT_MAX_CONTAINERS,
     intervalMs: config.HOODY_HEARTBEAT_MS,
+    joinToken: config.HOODY_JOIN_TOKEN,
   });
   const events = new ContainerEventForwarder(nc, runtime, { serverName, onForwarded: (e) => forwarded.inc({ action: e.action }) });
   events.start();

@@ -1,5 +1,5 @@
 import { Metadata } from '@grpc/grpc-js';
-import { auth, common, createGrpcClient, setPrincipal } from '@hoody/contracts';
+import { auth, common, createGrpcClient, scheduler, setPrincipal } from '@hoody/contracts';
 import type { Principal } from '@hoody/http-api';
 import type { GatewayConfig } from './config';
 
@@ -17,6 +17,8 @@ export function connectBackends(config: GatewayConfig) {
     tokens: createGrpcClient(auth.TokenServiceService, config.HOODY_AUTH_GRPC),
     projects: createGrpcClient(auth.ProjectServiceService, config.HOODY_AUTH_GRPC),
     users: createGrpcClient(auth.UserServiceService, config.HOODY_AUTH_GRPC),
+    containers: createGrpcClient(scheduler.ContainerServiceService, config.HOODY_SCHEDULER_GRPC),
+    servers: createGrpcClient(scheduler.ServerServiceService, config.HOODY_SCHEDULER_GRPC),
   };
 }
 

@@ -1,5 +1,5 @@
 import { HoodyApiError, HoodyClient } from '@hoody-ai/hoody-sdk';
-import { testDockerHost, testNatsUrl } from '@hoody/test-support';
+import { testDocker, testDockerHost, testNatsUrl } from '@hoody/test-support';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -47,14 +47,16 @@ describe('the platform through its REST API, SDK and CLI', () => {
     admin = new HoodyClient({ baseURL: base, token: adminToken });
   }, 90_000);
   afterAll(async () => {
+    // containers outlive the platform's processes by design; remove them (and their kit mounts)
+    for (const c of (await admin.api.containers.list({ limit: 100 })).data.containers) await admin.api.containers.delete(c.id);
     await stop();
     rmSync(home, { recursive: true, force: true });
-  });
+  }, 60_000);
 
   it('answers health without a token, and serves its OpenAPI document', async () => {
     const health = await fetch(`${base}/api/v1/health`);
     expect(health.status).toBe(200);
-    expect(((await health.json()) as { data: { services: unknown } }).data.services).toMatchObject({ auth: 'ok', 'event-relay': 'ok' });
+    expect(((await health.json()) as { data: { services: unknown } }).data.services).toMatchObject({ auth: 'ok', scheduler: 'ok', 'event-relay': 'ok' });
     const doc = (await (await fetch(`${base}/api/v1/openapi.json`)).json()) as { paths: Record<string, unknown> };
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/auth/tokens', '/api/v1/projects/{id}', '/api/v1/users']));
   });
@@ -116,11 +118,104 @@ describe('the platform through its REST API, SDK and CLI', () => {
     expect(again.stderr).toContain('409 NAME_TAKEN');
   }, 30_000);
 
-  it('keeps every change across a restart of the whole platform', async () => {
+  const localServer = async () => {
+    for (let i = 0; i < 50; i++) {
+      const online = (await admin.api.servers.list()).data.find((s: { status: string }) => s.status === 'online');
+      if (online) return online.id as string;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    throw new Error('the local server never came online');
+  };
+  const newProject = async (alias: string) => (await admin.api.projects.create({ alias })).data.id as string;
+  const dockerContainerOf = async (platformId: string) => {
+    const [found] = await testDocker().listContainers({ all: true, filters: { label: [`hoody.container_id=${platformId}`] } });
+    return found;
+  };
+
+  it("creates containers with the seed's examples as written (CLI, SDK, curl), as real labelled Docker containers", async () => {
+    const SERVER_ID = await localServer();
+    // CLI
+    let PROJECT_ID = await newProject('seed-cli');
+    const cli = await hoody('containers', 'create', '--project', PROJECT_ID, '--server-id', SERVER_ID, '--name', 'prespawned', '--hoody-kit', '--prespawn', '-o', 'json');
+    expect(JSON.parse(cli.stdout)).toMatchObject({ name: 'prespawned', status: 'running', hoody_kit: true, prespawn: true, container_image: 'hoody/base:latest' });
+    // SDK
+    PROJECT_ID = await newProject('seed-sdk');
+    const client = new HoodyClient({ baseURL: base, token: adminToken });
+    const sdk = await client.api.containers.create(PROJECT_ID, { server_id: SERVER_ID, name: 'prespawned', hoody_kit: true, prespawn: true });
+    expect(sdk.data).toMatchObject({ name: 'prespawned', status: 'running', project_id: PROJECT_ID });
+    // curl
+    PROJECT_ID = await newProject('seed-curl');
+    const curl = await promisify(execFile)(
+      'bash',
+      [
+        '-c',
+        `curl -s -X POST "${base}/api/v1/projects/$PROJECT_ID/containers" -H "Authorization: Bearer $HOODY_TOKEN" -H "Content-Type: application/json" -d '{ "server_id": "'"$SERVER_ID"'", "name": "prespawned", "hoody_kit": true, "prespawn": true }'`,
+      ],
+      { env: { ...process.env, PROJECT_ID, SERVER_ID, HOODY_TOKEN: adminToken } },
+    );
+    const curled = JSON.parse(curl.stdout);
+    expect(curled).toMatchObject({ statusCode: 201, data: { name: 'prespawned', status: 'running' } });
+
+    const docker = await dockerContainerOf(curled.data.id);
+    expect(docker.State).toBe('running');
+    expect(docker.Id).not.toBe(curled.data.id);
+    expect(docker.Labels['hoody.project_id']).toBe(PROJECT_ID);
+  }, 60_000);
+
+  it('runs the six operations, exec and logs; status follows reality and refuses what it does not allow', async () => {
+    const SERVER_ID = await localServer();
+    const project = await newProject('ops');
+    const { data: c } = await admin.api.containers.create(project, { server_id: SERVER_ID, name: 'ops-1' });
+    const exec = await admin.api.containers.exec(c.id, { cmd: ['sh', '-c', 'echo kept > /hoody/storage/f && ls /hoody'] });
+    expect(exec.data).toEqual({ exit_code: 0, stdout: 'shares\nstorage\n', stderr: '' });
+    expect((await admin.api.containers.manage(c.id, 'pause')).data.status).toBe('paused');
+    expect((await testDocker().getContainer((await dockerContainerOf(c.id)).Id).inspect()).State.Paused).toBe(true);
+    await expect(admin.api.containers.exec(c.id, { cmd: ['true'] })).rejects.toMatchObject({ statusCode: 409, error: 'INVALID_STATE' });
+    expect((await admin.api.containers.manage(c.id, 'resume')).data.status).toBe('running');
+    expect((await admin.api.containers.manage(c.id, 'restart')).data.status).toBe('running');
+    expect((await admin.api.containers.exec(c.id, { cmd: ['cat', '/hoody/storage/f'] })).data.stdout).toBe('kept\n');
+    expect((await admin.api.containers.manage(c.id, 'stop')).data.status).toBe('stopped');
+    await expect(admin.api.containers.manage(c.id, 'pause')).rejects.toMatchObject({ statusCode: 409, error: 'INVALID_STATE' });
+    expect((await admin.api.containers.manage(c.id, 'start')).data.status).toBe('running');
+    // the main process exits behind the platform's back: the status follows
+    await admin.api.containers.exec(c.id, { cmd: ['kill', '1'] }).catch(() => undefined);
+    let status = 'running';
+    for (let i = 0; i < 50 && status === 'running'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      status = (await admin.api.containers.get(c.id)).data.status;
+    }
+    expect(status).toBe('stopped');
+    const logs = (await admin.api.containers.statusLogs(c.id)).data.logs.map((l: { to_status: string }) => l.to_status);
+    expect(logs).toEqual(expect.arrayContaining(['creating', 'running', 'paused', 'stopped']));
+    await admin.api.containers.delete(c.id);
+    await expect(admin.api.containers.get(c.id)).rejects.toMatchObject({ statusCode: 404 });
+    expect(await dockerContainerOf(c.id)).toBeUndefined();
+  }, 60_000);
+
+  it('refuses bad container input with a clear error, and changes nothing', async () => {
+    const SERVER_ID = await localServer();
+    const project = await newProject('bad-input');
+    await admin.api.containers.create(project, { server_id: SERVER_ID, name: 'taken' });
+    await expect(admin.api.containers.create(project, { server_id: SERVER_ID, name: 'taken' })).rejects.toMatchObject({ statusCode: 409, error: 'NAME_TAKEN' });
+    for (const body of [{ privileged: true }, { kvm: true }, { devices: ['/dev/kvm'] }, { volumes: ['/:/host'] }]) {
+      await expect(admin.api.containers.create(project, { server_id: SERVER_ID, name: 'nope', ...body } as never)).rejects.toMatchObject({ statusCode: 400 });
+    }
+    await expect(admin.api.containers.create(project, { server_id: SERVER_ID, name: 'a b' })).rejects.toMatchObject({ statusCode: 400, error: 'VALIDATION_FAILED' });
+    const listed = (await admin.api.projects.listContainers(project)).data.containers.map((c: { name: string }) => c.name);
+    expect(listed).toEqual(['taken']);
+  }, 30_000);
+
+  it('keeps every change across a restart of the whole platform, running containers left running', async () => {
     const before = (await admin.api.projects.list()).data.projects;
+    const containersBefore = (await admin.api.containers.list({ limit: 100 })).data.containers;
+    const dockerIds = await Promise.all(containersBefore.map(async (c: { id: string }) => (await dockerContainerOf(c.id))?.Id));
     await stop();
     await start();
     expect((await admin.api.projects.list()).data.projects).toEqual(before);
     expect(readFileSync(join(home, 'admin-token'), 'utf8').trim()).toBe(adminToken);
-  }, 90_000);
+    const containersAfter = (await admin.api.containers.list({ limit: 100 })).data.containers;
+    expect(containersAfter.map((c: { id: string; status: string }) => [c.id, c.status])).toEqual(containersBefore.map((c: { id: string; status: string }) => [c.id, c.status]));
+    const dockerIdsAfter = await Promise.all(containersAfter.map(async (c: { id: string }) => (await dockerContainerOf(c.id))?.Id));
+    expect(dockerIdsAfter).toEqual(dockerIds); // not recreated
+  }, 120_000);
 });

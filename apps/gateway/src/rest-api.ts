@@ -3,17 +3,21 @@ import type { FastifyInstance } from 'fastify';
 import { tokenAuthenticator } from './authenticate';
 import type { Backends } from './backends';
 import type { GatewayConfig } from './config';
+import { containerRoutes } from './routes/container.routes';
 import { healthRoutes } from './routes/health.routes';
 import { projectRoutes } from './routes/project.routes';
+import { serverRoutes } from './routes/server.routes';
 import { tokenRoutes } from './routes/token.routes';
 import { userRoutes } from './routes/user.routes';
 
 export function allRoutes(config: GatewayConfig, backends: Backends): Route[] {
   return [
-    ...healthRoutes({ auth: config.HOODY_AUTH_HEALTH_URL, 'event-relay': config.HOODY_RELAY_HEALTH_URL }),
+    ...healthRoutes({ auth: config.HOODY_AUTH_HEALTH_URL, scheduler: config.HOODY_SCHEDULER_HEALTH_URL, 'event-relay': config.HOODY_RELAY_HEALTH_URL }),
     ...tokenRoutes(backends),
     ...userRoutes(backends),
     ...projectRoutes(backends),
+    ...serverRoutes(backends),
+    ...containerRoutes(backends),
   ];
 }
 

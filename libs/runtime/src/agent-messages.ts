@@ -32,6 +32,8 @@ export interface AgentHeartbeat {
   };
   /** ISO 8601. */
   at: string;
+  /** The agent's join token (HOODY_JOIN_TOKEN): lets the scheduler register a server it does not know. */
+  joinToken?: string;
 }
 
 export interface AgentContainerEvent {

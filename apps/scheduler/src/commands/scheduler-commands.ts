@@ -1,0 +1,202 @@
+import { CommandRejected, fold } from '@hoody/decider';
+import type { EventMetadata, EventStore } from '@hoody/event-store';
+import { createCommandHandler, type ProjectionRunner } from '@hoody/eventsourcing';
+import {
+  CONTAINER_NAME_PATTERN,
+  containerDecider,
+  joinTokenDecider,
+  nameReservationDecider,
+  serverDecider,
+  type ContainerCommand,
+  type ContainerEvent,
+  type ContainerSettings,
+  type ContainerSpec,
+  type ContainerState,
+  type JoinTokenState,
+  type ServerAgent,
+  type ServerCommand,
+} from '@hoody/scheduler-domain';
+import { streams } from '../streams';
+
+/** Checked before a name is reserved, so that a bad one writes nothing (the decider checks it too). */
+function checkName(name: string): void {
+  if (!CONTAINER_NAME_PATTERN.test(name)) throw new CommandRejected('VALIDATION_FAILED', 'name: 3-100 characters of letters, digits, _ and -');
+}
+
+/** Time and ids come from outside, so that tests can pin them. */
+export interface SchedulerEnvironment {
+  now(): Date;
+  newId(): string;
+}
+
+/**
+ * The scheduler's write side: each method runs deciders through the command handler, then waits
+ * until the read model shows the outcome, so the caller can read its own writes at once. Nothing
+ * here talks to agents: see ContainerLifecycle and ServerRegistry.
+ */
+export class SchedulerCommands {
+  private readonly containers;
+  private readonly servers;
+  private readonly joinTokens;
+  private readonly names;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly readModel: ProjectionRunner,
+    private readonly env: SchedulerEnvironment,
+  ) {
+    this.containers = createCommandHandler(store, containerDecider);
+    this.servers = createCommandHandler(store, serverDecider);
+    this.joinTokens = createCommandHandler(store, joinTokenDecider);
+    this.names = createCommandHandler(store, nameReservationDecider);
+  }
+
+  now(): string {
+    return this.env.now().toISOString();
+  }
+
+  newId(): string {
+    return this.env.newId();
+  }
+
+  /**
+   * Waits until the read model holds every event stored so far: for what another service just
+   * wrote (a project the auth service created a moment ago) before saying it does not exist.
+   */
+  async catchUp(timeoutMs = 5_000): Promise<void> {
+    for await (const last of this.store.readAll({ direction: 'backwards', maxCount: 1 })) await this.readModel.waitFor(last.position, timeoutMs);
+  }
+
+  // ---- containers --------------------------------------------------------------------------------
+
+  /** Reserves the name in the project, then records the request (status `creating`). */
+  async requestContainer(
+    input: { containerId: string; projectId: string; serverId: string; settings: ContainerSettings; spec: ContainerSpec; triggeredBy: string },
+    metadata: EventMetadata,
+  ): Promise<void> {
+    checkName(input.settings.name);
+    const name = streams.containerName(input.projectId, input.settings.name);
+    await this.reserve(name, input.containerId, `a container named ${input.settings.name} exists in this project`, metadata);
+    try {
+      await this.container(input.containerId, { type: 'RequestContainer', ...input, at: this.now() }, metadata);
+    } catch (error) {
+      await this.names(name, { type: 'ReleaseName', ownerId: input.containerId, at: this.now() }, { metadata });
+      throw error;
+    }
+  }
+
+  /** Runs one command on a container's stream and waits for the read model. */
+  async container(containerId: string, command: ContainerCommand, metadata: EventMetadata): Promise<ContainerEvent[]> {
+    const result = await this.containers(streams.container(containerId), command, { metadata });
+    await this.settle(result.position);
+    return result.events;
+  }
+
+  /** The container's state folded from its stream: what a command will be decided against. */
+  async containerState(containerId: string): Promise<ContainerState> {
+    const events: ContainerEvent[] = [];
+    for await (const e of this.store.readStream(streams.container(containerId))) events.push({ type: e.type, data: e.data } as ContainerEvent);
+    return fold(containerDecider, events);
+  }
+
+  /** A rename reserves the new name first and releases the old one after. */
+  async updateContainer(container: { id: string; projectId: string; name: string }, changes: Partial<ContainerSettings>, metadata: EventMetadata): Promise<void> {
+    if (changes.name !== undefined) checkName(changes.name);
+    const renamed = changes.name !== undefined && changes.name.toLowerCase() !== container.name.toLowerCase();
+    const newName = renamed ? streams.containerName(container.projectId, changes.name as string) : undefined;
+    if (newName) await this.reserve(newName, container.id, `a container named ${changes.name} exists in this project`, metadata);
+    try {
+      await this.container(container.id, { type: 'UpdateContainer', changes, at: this.now() }, metadata);
+      if (newName) await this.releaseContainerName(container, metadata);
+    } catch (error) {
+      if (newName) await this.names(newName, { type: 'ReleaseName', ownerId: container.id, at: this.now() }, { metadata });
+      throw error;
+    }
+  }
+
+  async releaseContainerName(container: { id: string; projectId: string; name: string }, metadata: EventMetadata): Promise<void> {
+    await this.names(streams.containerName(container.projectId, container.name), { type: 'ReleaseName', ownerId: container.id, at: this.now() }, { metadata });
+  }
+
+  // ---- servers and join tokens -------------------------------------------------------------------
+
+  async issueJoinToken(
+    input: { tokenId: string; secretHash: string; name: string | null; poolId: string | null; issuedBy: string; expiresAt: string },
+    metadata: EventMetadata,
+  ): Promise<void> {
+    await this.joinTokens(streams.joinToken(input.tokenId), { type: 'IssueJoinToken', ...input, at: this.now() }, { metadata });
+  }
+
+  async joinToken(tokenId: string): Promise<JoinTokenState> {
+    const events = [];
+    for await (const e of this.store.readStream(streams.joinToken(tokenId))) events.push({ type: e.type, data: e.data } as Parameters<typeof joinTokenDecider.evolve>[1]);
+    return fold(joinTokenDecider, events);
+  }
+
+  /**
+   * Registers a server: its name is reserved first (NAME_TAKEN), then the join token is spent (if
+   * one is given), then the server is recorded. A failure after the reservation releases the name.
+   */
+  async registerServer(
+    input: {
+      serverId: string;
+      name: string;
+      ownerId: string;
+      poolId: string | null;
+      agent: ServerAgent;
+      joinToken: { tokenId: string; secretHash: string } | null;
+      agentSecretHash: string | null;
+    },
+    metadata: EventMetadata,
+  ): Promise<void> {
+    const name = streams.serverName(input.name);
+    await this.reserve(name, input.serverId, `a server named ${input.name} is registered`, metadata);
+    try {
+      if (input.joinToken) {
+        await this.joinTokens(
+          streams.joinToken(input.joinToken.tokenId),
+          { type: 'UseJoinToken', secretHash: input.joinToken.secretHash, serverId: input.serverId, at: this.now() },
+          { metadata },
+        );
+      }
+      await this.server(
+        input.serverId,
+        {
+          type: 'RegisterServer',
+          serverId: input.serverId,
+          name: input.name,
+          ownerId: input.ownerId,
+          poolId: input.poolId,
+          agent: input.agent,
+          joinTokenId: input.joinToken?.tokenId ?? null,
+          agentSecretHash: input.agentSecretHash,
+          at: this.now(),
+        },
+        metadata,
+      );
+    } catch (error) {
+      await this.names(name, { type: 'ReleaseName', ownerId: input.serverId, at: this.now() }, { metadata });
+      throw error;
+    }
+  }
+
+  async server(serverId: string, command: ServerCommand, metadata: EventMetadata): Promise<void> {
+    const result = await this.servers(streams.server(serverId), command, { metadata });
+    await this.settle(result.position);
+  }
+
+  // ------------------------------------------------------------------------------------------------
+
+  private async reserve(stream: string, ownerId: string, message: string, metadata: EventMetadata): Promise<void> {
+    try {
+      await this.names(stream, { type: 'ReserveName', ownerId, at: this.now() }, { metadata });
+    } catch (error) {
+      if (error instanceof CommandRejected && error.code === 'NAME_TAKEN') throw new CommandRejected('NAME_TAKEN', message);
+      throw error;
+    }
+  }
+
+  private async settle(position: number | undefined): Promise<void> {
+    if (position !== undefined) await this.readModel.waitFor(position);
+  }
+}

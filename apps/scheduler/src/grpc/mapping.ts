@@ -1,0 +1,103 @@
+import { common, scheduler, timestampFromDate, type Timestamp } from '@hoody/contracts';
+import type { ContainerOperation, ContainerStatus } from '@hoody/scheduler-domain';
+import type { ContainerRow, Page, ServerRow, StatusLogRow } from '../read-model/scheduler-queries';
+
+const ts = (iso: string | null | undefined): Timestamp | undefined => (iso ? timestampFromDate(new Date(iso)) : undefined);
+
+export const STATUS: Record<ContainerStatus, scheduler.ContainerStatus> = {
+  creating: scheduler.ContainerStatus.CREATING,
+  running: scheduler.ContainerStatus.RUNNING,
+  paused: scheduler.ContainerStatus.PAUSED,
+  stopped: scheduler.ContainerStatus.STOPPED,
+  failed: scheduler.ContainerStatus.FAILED,
+  deleted: scheduler.ContainerStatus.DELETED,
+  copying: scheduler.ContainerStatus.COPYING,
+  deleting: scheduler.ContainerStatus.DELETING,
+  claiming: scheduler.ContainerStatus.CLAIMING,
+};
+
+export const OPERATIONS: Partial<Record<scheduler.ContainerOperation, ContainerOperation>> = {
+  [scheduler.ContainerOperation.START]: 'start',
+  [scheduler.ContainerOperation.STOP]: 'stop',
+  [scheduler.ContainerOperation.FORCE_STOP]: 'force-stop',
+  [scheduler.ContainerOperation.RESTART]: 'restart',
+  [scheduler.ContainerOperation.PAUSE]: 'pause',
+  [scheduler.ContainerOperation.RESUME]: 'resume',
+};
+
+export function containerMessage(row: ContainerRow): scheduler.Container {
+  return scheduler.Container.fromPartial({
+    id: row.id,
+    projectId: row.projectId,
+    serverId: row.serverId,
+    serverName: row.serverName,
+    name: row.name,
+    color: row.color ?? '',
+    containerImage: row.containerImage,
+    hoodyKit: row.hoodyKit,
+    devKit: row.devKit,
+    autostart: row.autostart,
+    ramdisk: row.ramdisk,
+    prespawn: row.prespawn,
+    status: STATUS[row.status],
+    environmentVars: row.environmentVars,
+    comment: row.comment ?? '',
+    sourceContainerId: '',
+    realmIds: row.realmIds,
+    snapshotCount: 0,
+    lastUsedSnapshot: '',
+    poolId: '',
+    createdAt: ts(row.createdAt),
+    updatedAt: ts(row.updatedAt),
+    cpu: row.cpu,
+    memory: row.memory,
+    statusReason: row.statusReason ?? '',
+    exitCode: row.exitCode ?? undefined,
+  });
+}
+
+/** `lastSeenAt`: the last heartbeat this process received, else the last one the store knows of. */
+export function serverMessage(row: ServerRow, lastSeenAt: string | undefined): scheduler.Server {
+  return scheduler.Server.fromPartial({
+    id: row.id,
+    name: row.name,
+    status: row.status === 'online' ? scheduler.ServerStatus.ONLINE : scheduler.ServerStatus.OFFLINE,
+    ownerId: row.ownerId,
+    poolId: row.poolId ?? '',
+    specs: { cpuCores: row.specs.cpuCores, ramGb: row.specs.ramGb, diskGb: row.specs.diskGb },
+    containerCapacity: { used: row.containersUsed, max: row.maxContainers },
+    prespawnCount: 0,
+    lastSeenAt: ts(lastSeenAt ?? row.lastSeenAt),
+    realmIds: [],
+    agentAddress: row.agentUrl,
+    agentVersion: '',
+    createdAt: ts(row.createdAt),
+    updatedAt: ts(row.updatedAt),
+    orphanContainers: row.orphans.map((o) => ({ containerId: o.containerId, dockerId: o.dockerId, projectId: o.projectId, name: o.name, detectedAt: ts(o.detectedAt) })),
+  });
+}
+
+export function statusLogMessage(row: StatusLogRow): scheduler.StatusLog {
+  return {
+    id: row.id,
+    containerId: row.containerId,
+    fromStatus: row.fromStatus ? STATUS[row.fromStatus] : scheduler.ContainerStatus.UNSPECIFIED,
+    toStatus: STATUS[row.toStatus],
+    transitionTime: ts(row.transitionTime),
+    durationMs: row.durationMs,
+    triggeredBy: row.triggeredBy,
+  };
+}
+
+export function pageOf(request: common.PageRequest | undefined, defaultSort: string): Page {
+  return {
+    page: Math.max(1, request?.page || 1),
+    limit: Math.min(100, Math.max(1, request?.limit || 20)),
+    sortBy: request?.sortBy || defaultSort,
+    sortOrder: request?.sortOrder === common.SortOrder.DESC ? 'desc' : 'asc',
+  };
+}
+
+export function pageInfo(total: number, page: Page): common.PageInfo {
+  return { total, page: page.page, limit: page.limit, totalPages: Math.max(1, Math.ceil(total / page.limit)) };
+}

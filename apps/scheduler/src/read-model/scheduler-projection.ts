@@ -1,0 +1,180 @@
+import type { ProjectEvent, UserEvent } from '@hoody/auth-domain';
+import type { RecordedEvent } from '@hoody/event-store';
+import type { SqliteProjection } from '@hoody/eventsourcing';
+import { transitionOf, type ContainerEvent, type ServerEvent } from '@hoody/scheduler-domain';
+import type Database from 'better-sqlite3';
+import { createHash } from 'node:crypto';
+import { READ_MODEL_STREAM_PREFIXES } from '../streams';
+
+type SchedulerEvent = ServerEvent | ContainerEvent | UserEvent | ProjectEvent;
+
+const idOf = (streamId: string) => streamId.slice(streamId.indexOf('-') + 1);
+
+/** A status log entry's id: 24 hex characters derived from its event's id, the same after every rebuild. */
+export const statusLogId = (eventId: string) => createHash('sha256').update(eventId).digest('hex').slice(0, 24);
+
+/**
+ * Servers, containers and their status logs as the API shows them, plus what the scheduler needs
+ * of the auth service's users and projects. Rebuilt from the store at will.
+ */
+export const schedulerProjection: SqliteProjection = {
+  name: 'scheduler',
+  filter: { streamPrefixes: READ_MODEL_STREAM_PREFIXES },
+  setup(db) {
+    db.exec(`
+      CREATE TABLE IF NOT EXISTS users (id TEXT PRIMARY KEY, is_admin INTEGER NOT NULL, created_at TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS projects (
+        id TEXT PRIMARY KEY, user_id TEXT NOT NULL, alias TEXT NOT NULL, max_containers INTEGER,
+        realm_ids TEXT NOT NULL, deleted INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS servers (
+        id TEXT PRIMARY KEY, name TEXT NOT NULL, owner_id TEXT NOT NULL, pool_id TEXT,
+        agent_url TEXT NOT NULL, specs TEXT NOT NULL, max_containers INTEGER NOT NULL, agent_secret_hash TEXT,
+        status TEXT NOT NULL, last_seen_at TEXT, orphans TEXT NOT NULL DEFAULT '[]', orphans_at TEXT,
+        created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+      CREATE UNIQUE INDEX IF NOT EXISTS servers_name ON servers (name);
+      CREATE TABLE IF NOT EXISTS containers (
+        id TEXT PRIMARY KEY, project_id TEXT NOT NULL, server_id TEXT NOT NULL, name TEXT NOT NULL,
+        color TEXT, container_image TEXT NOT NULL, hoody_kit INTEGER NOT NULL, dev_kit INTEGER NOT NULL,
+        autostart INTEGER NOT NULL, ramdisk INTEGER NOT NULL, prespawn INTEGER NOT NULL, bypass_prespawn INTEGER NOT NULL,
+        cpu REAL NOT NULL, memory REAL NOT NULL, environment_vars TEXT NOT NULL, comment TEXT, realm_ids TEXT NOT NULL,
+        status TEXT NOT NULL, status_reason TEXT, exit_code INTEGER, docker_id TEXT,
+        status_changed_at TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+      CREATE INDEX IF NOT EXISTS containers_project ON containers (project_id, status);
+      CREATE INDEX IF NOT EXISTS containers_server ON containers (server_id, status);
+      CREATE INDEX IF NOT EXISTS containers_created ON containers (created_at, id);
+      CREATE TABLE IF NOT EXISTS status_logs (
+        id TEXT PRIMARY KEY, container_id TEXT NOT NULL, position INTEGER NOT NULL,
+        from_status TEXT, to_status TEXT NOT NULL, transition_time TEXT NOT NULL,
+        duration_ms INTEGER NOT NULL, triggered_by TEXT NOT NULL);
+      CREATE INDEX IF NOT EXISTS status_logs_container ON status_logs (container_id, transition_time, position);
+    `);
+  },
+  reset(db) {
+    db.exec('DELETE FROM users; DELETE FROM projects; DELETE FROM servers; DELETE FROM containers; DELETE FROM status_logs;');
+  },
+  apply(db, recorded: RecordedEvent) {
+    const event = { type: recorded.type, data: recorded.data } as SchedulerEvent;
+    const id = idOf(recorded.streamId);
+    switch (event.type) {
+      // ---- the auth service's users and projects -----------------------------------------------
+      case 'UserCreated':
+        return run(db, 'INSERT OR IGNORE INTO users (id, is_admin, created_at) VALUES (?, ?, ?)', id, +event.data.isAdmin, event.data.createdAt);
+      case 'ProjectCreated': {
+        const { settings: s, userId, createdAt } = event.data;
+        return run(
+          db,
+          'INSERT OR IGNORE INTO projects (id, user_id, alias, max_containers, realm_ids, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+          id, userId, s.alias, s.maxContainers, JSON.stringify(s.realmIds), createdAt,
+        );
+      }
+      case 'ProjectUpdated': {
+        const c = event.data.changes;
+        if (c.alias !== undefined) run(db, 'UPDATE projects SET alias = ? WHERE id = ?', c.alias, id);
+        if (c.maxContainers !== undefined) run(db, 'UPDATE projects SET max_containers = ? WHERE id = ?', c.maxContainers, id);
+        if (c.realmIds !== undefined) run(db, 'UPDATE projects SET realm_ids = ? WHERE id = ?', JSON.stringify(c.realmIds), id);
+        return;
+      }
+      case 'ProjectDeleted':
+        return run(db, 'UPDATE projects SET deleted = 1 WHERE id = ?', id);
+
+      // ---- servers -------------------------------------------------------------------------------
+      case 'ServerRegistered': {
+        const d = event.data;
+        return run(
+          db,
+          `INSERT OR IGNORE INTO servers (id, name, owner_id, pool_id, agent_url, specs, max_containers, agent_secret_hash, status, last_seen_at, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'online', ?, ?, ?)`,
+          id, d.name, d.ownerId, d.poolId, d.agent.agentUrl, JSON.stringify(d.agent.specs), d.agent.maxContainers, d.agentSecretHash,
+          d.registeredAt, d.registeredAt, d.registeredAt,
+        );
+      }
+      case 'ServerAgentUpdated': {
+        const c = event.data.changes;
+        if (c.agentUrl !== undefined) run(db, 'UPDATE servers SET agent_url = ? WHERE id = ?', c.agentUrl, id);
+        if (c.specs !== undefined) run(db, 'UPDATE servers SET specs = ? WHERE id = ?', JSON.stringify(c.specs), id);
+        if (c.maxContainers !== undefined) run(db, 'UPDATE servers SET max_containers = ? WHERE id = ?', c.maxContainers, id);
+        return run(db, 'UPDATE servers SET updated_at = ? WHERE id = ?', event.data.updatedAt, id);
+      }
+      case 'ServerWentOffline':
+        return run(db, "UPDATE servers SET status = 'offline', last_seen_at = coalesce(?, last_seen_at), updated_at = ? WHERE id = ?", event.data.lastSeenAt, event.data.at, id);
+      case 'ServerCameOnline':
+        return run(db, "UPDATE servers SET status = 'online', last_seen_at = ?, updated_at = ? WHERE id = ?", event.data.at, event.data.at, id);
+      case 'ServerOrphansReported':
+        return run(db, 'UPDATE servers SET orphans = ?, orphans_at = ? WHERE id = ?', JSON.stringify(event.data.orphans), event.data.at, id);
+
+      // ---- containers ----------------------------------------------------------------------------
+      case 'ContainerRequested': {
+        const { projectId, serverId, settings: s, spec: p, transition } = event.data;
+        run(
+          db,
+          `INSERT OR IGNORE INTO containers (id, project_id, server_id, name, color, container_image, hoody_kit, dev_kit, autostart, ramdisk,
+             prespawn, bypass_prespawn, cpu, memory, environment_vars, comment, realm_ids, status, status_changed_at, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          id, projectId, serverId, s.name, s.color, p.containerImage, +p.hoodyKit, +p.devKit, +s.autostart, +p.ramdisk,
+          +p.prespawn, +p.bypassPrespawn, p.cpu, p.memory, JSON.stringify(s.environmentVars), s.comment, JSON.stringify(s.realmIds),
+          transition.to, transition.at, transition.at, transition.at,
+        );
+        return logTransition(db, recorded, id, null);
+      }
+      case 'ContainerUpdated': {
+        const c = event.data.changes;
+        const columns: Array<[string, unknown]> = [];
+        if (c.name !== undefined) columns.push(['name', c.name]);
+        if (c.color !== undefined) columns.push(['color', c.color]);
+        if (c.autostart !== undefined) columns.push(['autostart', +c.autostart]);
+        if (c.environmentVars !== undefined) columns.push(['environment_vars', JSON.stringify(c.environmentVars)]);
+        if (c.comment !== undefined) columns.push(['comment', c.comment]);
+        if (c.realmIds !== undefined) columns.push(['realm_ids', JSON.stringify(c.realmIds)]);
+        columns.push(['updated_at', event.data.updatedAt]);
+        return run(db, `UPDATE containers SET ${columns.map(([k]) => `${k} = ?`).join(', ')} WHERE id = ?`, ...columns.map(([, v]) => v), id);
+      }
+      case 'ContainerProvisioned':
+      case 'ContainerStatusObserved':
+        run(db, 'UPDATE containers SET docker_id = ?, status_reason = NULL, exit_code = NULL WHERE id = ?', event.data.dockerId, id);
+        return moved(db, recorded, id, event);
+      case 'ContainerProvisioningFailed':
+      case 'ContainerMissing':
+        run(db, 'UPDATE containers SET status_reason = ? WHERE id = ?', event.data.reason, id);
+        return moved(db, recorded, id, event);
+      case 'ContainerExited':
+        run(db, 'UPDATE containers SET exit_code = ? WHERE id = ?', event.data.exitCode, id);
+        return moved(db, recorded, id, event);
+      case 'ContainerStarted':
+      case 'ContainerRestarted':
+      case 'ContainerResumed':
+        run(db, 'UPDATE containers SET exit_code = NULL WHERE id = ?', id);
+        return moved(db, recorded, id, event);
+      case 'ContainerStopped':
+      case 'ContainerForceStopped':
+      case 'ContainerPaused':
+      case 'ContainerDeletionRequested':
+      case 'ContainerDeleted':
+        return moved(db, recorded, id, event);
+    }
+  },
+};
+
+/** A status change: the container's status, and one status log entry timed against the previous change. */
+function moved(db: Database.Database, recorded: RecordedEvent, containerId: string, event: ContainerEvent): void {
+  const t = transitionOf(event);
+  if (!t) return;
+  const row = db.prepare('SELECT status_changed_at FROM containers WHERE id = ?').get(containerId) as { status_changed_at: string } | undefined;
+  if (!row) return;
+  logTransition(db, recorded, containerId, row.status_changed_at);
+  run(db, 'UPDATE containers SET status = ?, status_changed_at = ?, updated_at = ? WHERE id = ?', t.to, t.at, t.at, containerId);
+}
+
+function logTransition(db: Database.Database, recorded: RecordedEvent, containerId: string, previousAt: string | null): void {
+  const t = transitionOf({ type: recorded.type, data: recorded.data } as ContainerEvent);
+  if (!t) return;
+  const duration = previousAt === null ? 0 : Math.max(0, Date.parse(t.at) - Date.parse(previousAt));
+  run(
+    db,
+    'INSERT OR IGNORE INTO status_logs (id, container_id, position, from_status, to_status, transition_time, duration_ms, triggered_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    statusLogId(recorded.id), containerId, recorded.position, t.from, t.to, t.at, duration, t.triggeredBy,
+  );
+}
+
+function run(db: Database.Database, sql: string, ...params: unknown[]): void {
+  db.prepare(sql).run(...params);
+}

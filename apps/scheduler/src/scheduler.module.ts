@@ -1,0 +1,22 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { ContainerLifecycle } from './containers/container-lifecycle';
+import { ContainerController } from './grpc/container.controller';
+import { ServerController } from './grpc/server.controller';
+import { SchedulerQueries } from './read-model/scheduler-queries';
+import { ServerRegistry } from './servers/server-registry';
+
+/** gRPC adapters over the scheduler's servers, containers and read model. */
+@Module({})
+export class SchedulerModule {
+  static with(parts: { lifecycle: ContainerLifecycle; registry: ServerRegistry; queries: SchedulerQueries }): DynamicModule {
+    return {
+      module: SchedulerModule,
+      controllers: [ServerController, ContainerController],
+      providers: [
+        { provide: ContainerLifecycle, useValue: parts.lifecycle },
+        { provide: ServerRegistry, useValue: parts.registry },
+        { provide: SchedulerQueries, useValue: parts.queries },
+      ],
+    };
+  }
+}

@@ -1,0 +1,4 @@
+export * from './container';
+export * from './server';
+export * from './join-token';
+export * from './name-reservation';

@@ -1,0 +1,39 @@
+import { assertNever, CommandRejected, type Decider } from '@hoody/decider';
+
+/**
+ * A name that must be unique within a scope (a container's name in its project, a server's name)
+ * is a stream of its own: whoever reserves it first, by appending to that stream, holds it until
+ * releasing it. (The same idea as auth's; a domain lib depends on contracts only, so it lives here too.)
+ */
+export type NameCommand = { type: 'ReserveName'; ownerId: string; at: string } | { type: 'ReleaseName'; ownerId: string; at: string };
+
+export type NameEvent = { type: 'NameReserved'; data: { ownerId: string; at: string } } | { type: 'NameReleased'; data: { ownerId: string; at: string } };
+
+export type NameState = { holder: string | null };
+
+export const nameReservationDecider: Decider<NameCommand, NameEvent, NameState> = {
+  initialState: { holder: null },
+  decide(command, state) {
+    switch (command.type) {
+      case 'ReserveName':
+        if (state.holder === command.ownerId) return [];
+        if (state.holder !== null) throw new CommandRejected('NAME_TAKEN', 'the name is taken');
+        return [{ type: 'NameReserved', data: { ownerId: command.ownerId, at: command.at } }];
+      case 'ReleaseName':
+        if (state.holder !== command.ownerId) return [];
+        return [{ type: 'NameReleased', data: { ownerId: command.ownerId, at: command.at } }];
+      default:
+        return assertNever(command);
+    }
+  },
+  evolve(_state, event) {
+    switch (event.type) {
+      case 'NameReserved':
+        return { holder: event.data.ownerId };
+      case 'NameReleased':
+        return { holder: null };
+      default:
+        return assertNever(event);
+    }
+  },
+};

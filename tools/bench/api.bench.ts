@@ -1,0 +1,119 @@
+/**
+ * `npm run bench:api` — the platform as a user starts it (the launcher), on a private Docker engine
+ * and NATS server, measured in one run:
+ *  - container create through the REST API, p50/p99, against a raw Docker create+start of the same
+ *    image and command on the same engine (the ratio is the platform's overhead);
+ *  - authenticated `GET /api/v1/containers` with 100 containers: req/s, p50/p99, the load from a
+ *    separate process (keep-alive, 32 in flight).
+ * Last line: one JSON object of the figures.
+ */
+import { ensureBaseImage, KEEP_ALIVE_COMMAND } from '@hoody/runtime';
+import { startDockerEngine, startNatsServer } from '@hoody/test-support';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const root = resolve(__dirname, '../..');
+const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 20);
+const quantile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+const summary = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return { p50: +quantile(s, 0.5).toFixed(1), p99: +quantile(s, 0.99).toFixed(1) };
+};
+
+async function main(): Promise<void> {
+  const engine = await startDockerEngine();
+  const nats = await startNatsServer();
+  await ensureBaseImage(engine.docker);
+  const home = mkdtempSync(join(tmpdir(), 'hoody-bench-api-'));
+  const base = 'http://127.0.0.1:28080';
+  const platform = spawn(process.execPath, ['--import', 'tsx', join(root, 'tools/start.ts')], {
+    cwd: root,
+    env: { ...process.env, HOODY_HOME: home, HOODY_PORT_BASE: '28000', HOODY_GATEWAY_PORT: '28080', NATS_URL: nats.url, DOCKER_HOST: engine.host },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  try {
+    await new Promise<void>((ready, fail) => {
+      platform.stdout?.on('data', (d: Buffer) => d.toString().includes('hoody: ready') && ready());
+      platform.once('exit', (code) => fail(new Error(`the platform exited (${code})`)));
+    });
+    const token = readFileSync(join(home, 'admin-token'), 'utf8').trim();
+    const { defaultProjectId } = JSON.parse(readFileSync(join(home, 'admin.json'), 'utf8'));
+    const api = async (method: string, path: string, body?: unknown) => {
+      const res = await fetch(`${base}/api/v1${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+      const json = (await res.json()) as { data: any; message: string };
+      if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${json.message}`);
+      return json.data;
+    };
+    let servers: any[] = [];
+    for (let i = 0; i < 100 && !servers.some((s) => s.status === 'online'); i++) {
+      servers = await api('GET', '/servers');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const serverId = servers.find((s) => s.status === 'online')?.id;
+    if (!serverId) throw new Error('no server came online');
+
+    // raw Docker: `docker run -d` of the same image and command on the same engine
+    const raw: number[] = [];
+    for (let i = 0; i < SAMPLES; i++) {
+      const t0 = performance.now();
+      const c = await engine.docker.createContainer({ Image: 'hoody/base:latest', Cmd: [...KEEP_ALIVE_COMMAND], HostConfig: { NetworkMode: 'none' } });
+      await c.start();
+      raw.push(performance.now() - t0);
+      await c.remove({ force: true });
+    }
+
+    const created: number[] = [];
+    for (let i = 0; i < SAMPLES; i++) {
+      const t0 = performance.now();
+      const c = await api('POST', `/projects/${defaultProjectId}/containers`, { server_id: serverId, name: `bench-${i}` });
+      created.push(performance.now() - t0);
+      if (c.status !== 'running') throw new Error(`container ${c.name} is ${c.status}`);
+    }
+    for (let i = SAMPLES; i < 100; i++) await api('POST', `/projects/${defaultProjectId}/containers`, { server_id: serverId, name: `bench-${i}` });
+
+    const load = (seconds: number) =>
+      new Promise<{ requests: number; errors: number; rps: number; p50: number; p99: number }>((done, fail) => {
+        const child = spawn(process.execPath, [join(__dirname, 'load-client.js'), `${base}/api/v1/containers?limit=20`, String(seconds), '32', token], {
+          stdio: ['ignore', 'pipe', 'inherit'],
+        });
+        let out = '';
+        child.stdout.on('data', (c: Buffer) => (out += c));
+        child.on('exit', (code) => (code === 0 ? done(JSON.parse(out)) : fail(new Error(`load client exited ${code}`))));
+      });
+    await load(1);
+    const reads = await load(5);
+
+    const rawS = summary(raw);
+    const apiS = summary(created);
+    const figures = {
+      samples: SAMPLES,
+      raw_docker_create_ms: rawS,
+      api_create_ms: apiS,
+      create_overhead_p50: +(apiS.p50 / rawS.p50 - 1).toFixed(3),
+      list_reads_per_s: reads.rps,
+      list_read_ms: { p50: +reads.p50.toFixed(2), p99: +reads.p99.toFixed(2) },
+      list_errors: reads.errors,
+    };
+    console.log(`raw docker create+start: p50 ${rawS.p50} ms, p99 ${rawS.p99} ms`);
+    console.log(`API container create:    p50 ${apiS.p50} ms, p99 ${apiS.p99} ms (overhead ${(figures.create_overhead_p50 * 100).toFixed(1)} % at p50; target ≤ 20 %)`);
+    console.log(`GET /api/v1/containers (100 containers, 32 in flight): ${reads.rps} req/s, p50 ${figures.list_read_ms.p50} ms, p99 ${figures.list_read_ms.p99} ms, ${reads.errors} errors (target ≥ 2,000 req/s)`);
+    console.log(JSON.stringify(figures));
+  } finally {
+    platform.kill('SIGTERM');
+    await new Promise((r) => platform.once('exit', r));
+    await engine.stop();
+    await nats.stop();
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
