@@ -1,5 +1,5 @@
 import { HoodyApiError, HoodyClient } from '@hoody-ai/hoody-sdk';
-import { testDocker, testDockerHost, testNatsUrl } from '@hoody/test-support';
+import { startDockerEngine, testDocker, testDockerHost, testNatsUrl } from '@hoody/test-support';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -204,6 +204,47 @@ describe('the platform through its REST API, SDK and CLI', () => {
     const listed = (await admin.api.projects.listContainers(project)).data.containers.map((c: { name: string }) => c.name);
     expect(listed).toEqual(['taken']);
   }, 30_000);
+
+  it('joins a second server with a join token; containers land on the engine their server_id names', async () => {
+    const second = await startDockerEngine();
+    const joinToken = (await admin.api.servers.createJoinToken({ name: 'second' })).data.join_token;
+    const agent = spawn(process.execPath, ['--import', 'tsx', join(root, 'apps/agent/src/main.ts')], {
+      cwd: root,
+      env: {
+        ...process.env,
+        HOODY_HOME: join(home, 'second'),
+        DOCKER_HOST: second.host,
+        NATS_URL: testNatsUrl(),
+        HOODY_SERVER_NAME: 'second',
+        HOODY_JOIN_TOKEN: joinToken,
+        HOODY_GRPC_PORT: '0',
+        HOODY_HTTP_PORT: '0',
+      },
+      stdio: 'ignore',
+    });
+    try {
+      let secondId: string | undefined;
+      for (let i = 0; i < 100 && !secondId; i++) {
+        secondId = (await admin.api.servers.list()).data.find((s: { name: string; status: string }) => s.name === 'second' && s.status === 'online')?.id;
+        if (!secondId) await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(secondId).toBeDefined();
+      const firstId = await localServer();
+      const project = await newProject('two-servers');
+      const onFirst = (await admin.api.containers.create(project, { server_id: firstId, name: 'on-first' })).data;
+      const onSecond = (await admin.api.containers.create(project, { server_id: secondId as string, name: 'on-second' })).data;
+      expect(onSecond).toMatchObject({ status: 'running', server_id: secondId, server_name: 'second' });
+      const labelled = async (engine: typeof second.docker, id: string) =>
+        (await engine.listContainers({ all: true, filters: { label: [`hoody.container_id=${id}`] } })).length;
+      expect([await labelled(second.docker, onSecond.id), await labelled(testDocker(), onSecond.id)]).toEqual([1, 0]);
+      expect([await labelled(second.docker, onFirst.id), await labelled(testDocker(), onFirst.id)]).toEqual([0, 1]);
+      await admin.api.containers.delete(onSecond.id);
+    } finally {
+      agent.kill('SIGTERM');
+      await new Promise((r) => agent.once('exit', r));
+      await second.stop();
+    }
+  }, 90_000);
 
   it('keeps every change across a restart of the whole platform, running containers left running', async () => {
     const before = (await admin.api.projects.list()).data.projects;
