@@ -104,9 +104,21 @@ async function main(): Promise<void> {
     console.log(`API container create:    p50 ${apiS.p50} ms, p99 ${apiS.p99} ms (overhead ${(figures.create_overhead_p50 * 100).toFixed(1)} % at p50; target ≤ 20 %)`);
     console.log(`GET /api/v1/containers (100 containers, 32 in flight): ${reads.rps} req/s, p50 ${figures.list_read_ms.p50} ms, p99 ${figures.list_read_ms.p99} ms, ${reads.errors} errors (target ≥ 2,000 req/s)`);
     console.log(JSON.stringify(figures));
+    if (process.env.BENCH_HOLD) {
+      console.log(`holding the platform at ${base} (token in ${join(home, 'admin-token')}) for ${process.env.BENCH_HOLD} s`);
+      await new Promise((r) => setTimeout(r, Number(process.env.BENCH_HOLD) * 1000));
+    }
+    // containers outlive the platform's processes: remove them, and their kit mounts, through the API
+    for (let page = 1; ; page++) {
+      const { containers } = await api('GET', '/containers?limit=100');
+      if (containers.length === 0) break;
+      for (const c of containers) await api('DELETE', `/containers/${c.id}`);
+    }
   } finally {
-    platform.kill('SIGTERM');
-    await new Promise((r) => platform.once('exit', r));
+    if (platform.exitCode === null && platform.signalCode === null) {
+      platform.kill('SIGTERM');
+      await new Promise((r) => platform.once('exit', r));
+    }
     await engine.stop();
     await nats.stop();
     rmSync(home, { recursive: true, force: true });

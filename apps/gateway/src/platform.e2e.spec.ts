@@ -203,6 +203,14 @@ describe('the platform through its REST API, SDK and CLI', () => {
     await expect(admin.api.containers.create(project, { server_id: SERVER_ID, name: 'a b' })).rejects.toMatchObject({ statusCode: 400, error: 'VALIDATION_FAILED' });
     const listed = (await admin.api.projects.listContainers(project)).data.containers.map((c: { name: string }) => c.name);
     expect(listed).toEqual(['taken']);
+    // deleting the project takes its containers with it
+    expect((await admin.api.projects.delete(project)).data).toEqual({ deleted: { containers: 1 } });
+    let left = 1;
+    for (let i = 0; i < 50 && left > 0; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      left = (await admin.api.containers.list({ limit: 100 })).data.containers.filter((c: { project_id: string }) => c.project_id === project).length;
+    }
+    expect(left).toBe(0);
   }, 30_000);
 
   it('joins a second server with a join token; containers land on the engine their server_id names', async () => {

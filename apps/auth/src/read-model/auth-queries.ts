@@ -46,20 +46,29 @@ const TOKEN_SORT: Record<string, string> = { id: 'id', alias: "json_extract(sett
 export class AuthQueries {
   constructor(private readonly db: Database.Database) {}
 
+  private readonly statements = new Map<string, Database.Statement>();
+
+  /** Statements are compiled once and reused: these queries run on every API read. */
+  private sql(text: string): Database.Statement {
+    let statement = this.statements.get(text);
+    if (!statement) this.statements.set(text, (statement = this.db.prepare(text)));
+    return statement;
+  }
+
   userById(id: string): UserRow | undefined {
-    const row = this.db.prepare('SELECT * FROM users WHERE id = ?').get(id) as Record<string, unknown> | undefined;
+    const row = this.sql('SELECT * FROM users WHERE id = ?').get(id) as Record<string, unknown> | undefined;
     return row && toUser(row);
   }
 
   userByName(username: string): UserRow | undefined {
-    const row = this.db.prepare('SELECT * FROM users WHERE username = ?').get(username) as Record<string, unknown> | undefined;
+    const row = this.sql('SELECT * FROM users WHERE username = ?').get(username) as Record<string, unknown> | undefined;
     return row && toUser(row);
   }
 
   users(page: Page, onlyId?: string): Paged<UserRow> {
     const where = onlyId ? 'WHERE id = ?' : '';
     const args = onlyId ? [onlyId] : [];
-    const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM users ${where}`).get(...args) as { n: number }).n;
+    const total = (this.sql(`SELECT COUNT(*) AS n FROM users ${where}`).get(...args) as { n: number }).n;
     const rows = this.db
       .prepare(`SELECT * FROM users ${where} ORDER BY created_at ${page.sortOrder}, id LIMIT ? OFFSET ?`)
       .all(...args, page.limit, (page.page - 1) * page.limit) as Array<Record<string, unknown>>;
@@ -67,17 +76,17 @@ export class AuthQueries {
   }
 
   tokenBySecretHash(hash: string): TokenRow | undefined {
-    const row = this.db.prepare('SELECT * FROM tokens WHERE secret_hash = ?').get(hash) as Record<string, unknown> | undefined;
+    const row = this.sql('SELECT * FROM tokens WHERE secret_hash = ?').get(hash) as Record<string, unknown> | undefined;
     return row && toToken(row);
   }
 
   token(userId: string, id: string): TokenRow | undefined {
-    const row = this.db.prepare('SELECT * FROM tokens WHERE id = ? AND user_id = ? AND revoked = 0').get(id, userId) as Record<string, unknown> | undefined;
+    const row = this.sql('SELECT * FROM tokens WHERE id = ? AND user_id = ? AND revoked = 0').get(id, userId) as Record<string, unknown> | undefined;
     return row && toToken(row);
   }
 
   tokens(userId: string, page: Page): Paged<TokenRow> {
-    const total = (this.db.prepare('SELECT COUNT(*) AS n FROM tokens WHERE user_id = ? AND revoked = 0').get(userId) as { n: number }).n;
+    const total = (this.sql('SELECT COUNT(*) AS n FROM tokens WHERE user_id = ? AND revoked = 0').get(userId) as { n: number }).n;
     const order = TOKEN_SORT[page.sortBy] ?? 'created_at';
     const rows = this.db
       .prepare(`SELECT * FROM tokens WHERE user_id = ? AND revoked = 0 ORDER BY ${order} ${page.sortOrder}, id LIMIT ? OFFSET ?`)
@@ -86,12 +95,12 @@ export class AuthQueries {
   }
 
   project(userId: string, id: string): ProjectRow | undefined {
-    const row = this.db.prepare('SELECT * FROM projects WHERE id = ? AND user_id = ? AND deleted = 0').get(id, userId) as Record<string, unknown> | undefined;
+    const row = this.sql('SELECT * FROM projects WHERE id = ? AND user_id = ? AND deleted = 0').get(id, userId) as Record<string, unknown> | undefined;
     return row && toProject(row);
   }
 
   projects(userId: string, page: Page): Paged<ProjectRow> {
-    const total = (this.db.prepare('SELECT COUNT(*) AS n FROM projects WHERE user_id = ? AND deleted = 0').get(userId) as { n: number }).n;
+    const total = (this.sql('SELECT COUNT(*) AS n FROM projects WHERE user_id = ? AND deleted = 0').get(userId) as { n: number }).n;
     const order = PROJECT_SORT[page.sortBy] ?? 'created_at';
     const rows = this.db
       .prepare(`SELECT * FROM projects WHERE user_id = ? AND deleted = 0 ORDER BY ${order} ${page.sortOrder}, id LIMIT ? OFFSET ?`)
@@ -100,7 +109,7 @@ export class AuthQueries {
   }
 
   anyAdmin(): UserRow | undefined {
-    const row = this.db.prepare('SELECT * FROM users WHERE is_admin = 1 ORDER BY created_at LIMIT 1').get() as Record<string, unknown> | undefined;
+    const row = this.sql('SELECT * FROM users WHERE is_admin = 1 ORDER BY created_at LIMIT 1').get() as Record<string, unknown> | undefined;
     return row && toUser(row);
   }
 }

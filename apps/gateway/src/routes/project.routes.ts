@@ -12,7 +12,7 @@ const projectFields = {
   realm_ids: z.array(idSchema).max(100),
 };
 
-export function projectRoutes({ projects }: Backends): Route[] {
+export function projectRoutes({ projects, containers }: Backends): Route[] {
   return [
     defineRoute({
       method: 'GET',
@@ -92,8 +92,13 @@ export function projectRoutes({ projects }: Backends): Route[] {
       response: { data: z.strictObject({ deleted: z.strictObject({ containers: z.number().int() }) }), message: 'Project deleted' },
       auth: 'token',
       handler: async ({ params, principal }) => {
-        const result = await projects.deleteProject({ id: params.id }, as(principal));
-        return { deleted: { containers: result.deletedContainers } };
+        // the scheduler deletes the project's containers when it sees ProjectDeleted; count them first
+        const held = await containers.listContainers(
+          { page: { page: 1, limit: 1, sortBy: 'created_at', sortOrder: 1 }, projectId: params.id, realmId: '', includePrespawn: false, serverId: '' },
+          as(principal),
+        );
+        await projects.deleteProject({ id: params.id }, as(principal));
+        return { deleted: { containers: held.pagination?.total ?? 0 } };
       },
     }),
   ];

@@ -94,35 +94,44 @@ const SERVER_SELECT = `SELECT s.*, (SELECT COUNT(*) FROM containers c WHERE c.se
 export class SchedulerQueries {
   constructor(private readonly db: Database.Database) {}
 
+  private readonly statements = new Map<string, Database.Statement>();
+
+  /** Statements are compiled once and reused: these queries run on every API read. */
+  private sql(text: string): Database.Statement {
+    let statement = this.statements.get(text);
+    if (!statement) this.statements.set(text, (statement = this.db.prepare(text)));
+    return statement;
+  }
+
   /** The first admin: owner of servers that join as trusted local agents. */
   firstAdminId(): string | undefined {
-    return (this.db.prepare('SELECT id FROM users WHERE is_admin = 1 ORDER BY created_at, id LIMIT 1').get() as { id: string } | undefined)?.id;
+    return (this.sql('SELECT id FROM users WHERE is_admin = 1 ORDER BY created_at, id LIMIT 1').get() as { id: string } | undefined)?.id;
   }
 
   project(id: string): ProjectRow | undefined {
-    const r = this.db.prepare('SELECT * FROM projects WHERE id = ?').get(id) as Record<string, unknown> | undefined;
+    const r = this.sql('SELECT * FROM projects WHERE id = ?').get(id) as Record<string, unknown> | undefined;
     return r && { id: r.id as string, userId: r.user_id as string, alias: r.alias as string, maxContainers: (r.max_containers as number | null) ?? null, deleted: r.deleted === 1 };
   }
 
   /** Containers of a project that count against `max_containers`: every one not deleted. */
   projectContainerCount(projectId: string): number {
-    return (this.db.prepare("SELECT COUNT(*) AS n FROM containers WHERE project_id = ? AND status != 'deleted'").get(projectId) as { n: number }).n;
+    return (this.sql("SELECT COUNT(*) AS n FROM containers WHERE project_id = ? AND status != 'deleted'").get(projectId) as { n: number }).n;
   }
 
   server(id: string): ServerRow | undefined {
-    const r = this.db.prepare(`${SERVER_SELECT} WHERE s.id = ?`).get(id) as Record<string, unknown> | undefined;
+    const r = this.sql(`${SERVER_SELECT} WHERE s.id = ?`).get(id) as Record<string, unknown> | undefined;
     return r && toServer(r);
   }
 
   serverByName(name: string): ServerRow | undefined {
-    const r = this.db.prepare(`${SERVER_SELECT} WHERE s.name = ?`).get(name) as Record<string, unknown> | undefined;
+    const r = this.sql(`${SERVER_SELECT} WHERE s.name = ?`).get(name) as Record<string, unknown> | undefined;
     return r && toServer(r);
   }
 
   servers(scope: Scope, page: Page, poolId?: string): Paged<ServerRow> {
     const where = [scope.sql, ...(poolId ? ['s.pool_id = ?'] : [])].join(' AND ');
     const params = [...scope.params, ...(poolId ? [poolId] : [])];
-    const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM servers s WHERE ${where}`).get(...params) as { n: number }).n;
+    const total = (this.sql(`SELECT COUNT(*) AS n FROM servers s WHERE ${where}`).get(...params) as { n: number }).n;
     const order = SERVER_SORT[page.sortBy] ?? 's.created_at';
     const rows = this.db
       .prepare(`${SERVER_SELECT} WHERE ${where} ORDER BY ${order} ${page.sortOrder}, s.id LIMIT ? OFFSET ?`)
@@ -131,11 +140,11 @@ export class SchedulerQueries {
   }
 
   allServers(): ServerRow[] {
-    return (this.db.prepare(`${SERVER_SELECT} ORDER BY s.created_at, s.id`).all() as Array<Record<string, unknown>>).map(toServer);
+    return (this.sql(`${SERVER_SELECT} ORDER BY s.created_at, s.id`).all() as Array<Record<string, unknown>>).map(toServer);
   }
 
   container(id: string): ContainerRow | undefined {
-    const r = this.db.prepare(`${CONTAINER_SELECT} WHERE c.id = ?`).get(id) as Record<string, unknown> | undefined;
+    const r = this.sql(`${CONTAINER_SELECT} WHERE c.id = ?`).get(id) as Record<string, unknown> | undefined;
     return r && toContainer(r);
   }
 
@@ -152,7 +161,7 @@ export class SchedulerQueries {
     add('c.server_id = ?', filter.serverId);
     add('EXISTS (SELECT 1 FROM json_each(c.realm_ids) WHERE value = ?)', filter.realmId);
     const where = conditions.join(' AND ');
-    const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM containers c WHERE ${where}`).get(...params) as { n: number }).n;
+    const total = (this.sql(`SELECT COUNT(*) AS n FROM containers c WHERE ${where}`).get(...params) as { n: number }).n;
     const order = CONTAINER_SORT[page.sortBy] ?? 'c.created_at';
     const rows = this.db
       .prepare(`${CONTAINER_SELECT} WHERE ${where} ORDER BY ${order} ${page.sortOrder}, c.id ${page.sortOrder} LIMIT ? OFFSET ?`)
@@ -162,20 +171,19 @@ export class SchedulerQueries {
 
   /** Every container placed on a server that is not deleted yet (reconciliation). */
   containersOnServer(serverId: string): ContainerRow[] {
-    return (this.db.prepare(`${CONTAINER_SELECT} WHERE c.server_id = ? AND c.status != 'deleted'`).all(serverId) as Array<Record<string, unknown>>).map(toContainer);
+    return (this.sql(`${CONTAINER_SELECT} WHERE c.server_id = ? AND c.status != 'deleted'`).all(serverId) as Array<Record<string, unknown>>).map(toContainer);
   }
 
   /** Containers still alive in projects that were deleted: a project's deletion cascades to them. */
   containersOfDeletedProjects(): ContainerRow[] {
     return (
-      this.db
-        .prepare(`${CONTAINER_SELECT} WHERE c.status NOT IN ('deleted', 'deleting') AND c.project_id IN (SELECT id FROM projects WHERE deleted = 1)`)
+      this.sql(`${CONTAINER_SELECT} WHERE c.status NOT IN ('deleted', 'deleting') AND c.project_id IN (SELECT id FROM projects WHERE deleted = 1)`)
         .all() as Array<Record<string, unknown>>
     ).map(toContainer);
   }
 
   statusLogs(containerId: string, page: Page): Paged<StatusLogRow> {
-    const total = (this.db.prepare('SELECT COUNT(*) AS n FROM status_logs WHERE container_id = ?').get(containerId) as { n: number }).n;
+    const total = (this.sql('SELECT COUNT(*) AS n FROM status_logs WHERE container_id = ?').get(containerId) as { n: number }).n;
     const rows = this.db
       .prepare(`SELECT * FROM status_logs WHERE container_id = ? ORDER BY transition_time ${page.sortOrder}, position ${page.sortOrder} LIMIT ? OFFSET ?`)
       .all(containerId, page.limit, (page.page - 1) * page.limit) as Array<Record<string, unknown>>;
