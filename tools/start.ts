@@ -98,7 +98,9 @@ function run(name: string, command: string, args: string[], env: NodeJS.ProcessE
 function app(name: string, env: NodeJS.ProcessEnv): void {
   mkdirSync(join(home, 'logs'), { recursive: true });
   const log = join(home, 'logs', `${name}.log`);
-  run(name, process.execPath, ['--import', 'tsx', join(root, 'apps', name, 'src', 'main.ts')], { ...env, TSX_TSCONFIG_PATH: join(root, 'tsconfig.json') }, log);
+  // HOODY_APP_NODE_ARGS: extra node flags for every app (e.g. --cpu-prof, --inspect), for diagnosis
+  const nodeArgs = (process.env.HOODY_APP_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  run(name, process.execPath, [...nodeArgs, '--import', 'tsx', join(root, 'apps', name, 'src', 'main.ts')], { ...env, TSX_TSCONFIG_PATH: join(root, 'tsconfig.json') }, log);
 }
 
 async function startNats(): Promise<string> {
