@@ -1,6 +1,6 @@
 // `run` over real HTTP against a local recording server: what is sent, what is printed, the exit code.
 import { run } from './cli';
-import { startRecordingServer, type RecordingServer } from './testing/recording-server';
+import { startRecordingServer, type RecordingServer } from '@hoody-ai/hoody-sdk/testing';
 
 const C = '64b7f1f77bcf86cd79943904';
 

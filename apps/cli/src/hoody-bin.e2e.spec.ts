@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { startRecordingServer } from './testing/recording-server';
+import { startRecordingServer } from '@hoody-ai/hoody-sdk/testing';
 
 const BIN = resolve(__dirname, '../../../bin/hoody');
 

@@ -1,4 +1,3 @@
 export * from './user';
 export * from './token';
 export * from './project';
-export * from './name-reservation';

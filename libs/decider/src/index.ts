@@ -1,2 +1,3 @@
 export * from './decider';
 export { given } from './given-when-then';
+export * from './name-reservation';

@@ -1,2 +1,3 @@
 export * from './command-handler';
 export * from './projection-runner';
+export * from './statement-cache';

@@ -1,4 +1,3 @@
 export * from './container';
 export * from './server';
 export * from './join-token';
-export * from './name-reservation';

@@ -33,3 +33,4 @@ export { MetricsRegistry } from './metrics';
 export { PortReportingGrpcServer } from './grpc-server';
 export { ServiceKitModule, SERVICE_NAME, SERVICE_CONFIG, type ServiceKitModuleOptions } from './service-kit.module';
 export { rpcError, toRpcError } from './rpc-errors';
+export { callerOf, eventMetadata } from './caller';

@@ -1,12 +1,11 @@
 import {
-  nameReservationDecider,
   projectDecider,
   tokenDecider,
   userDecider,
   type ProjectSettings,
   type TokenSettings,
 } from '@hoody/auth-domain';
-import { CommandRejected } from '@hoody/decider';
+import { CommandRejected, nameReservationDecider } from '@hoody/decider';
 import type { EventMetadata, EventStore } from '@hoody/event-store';
 import { createCommandHandler, type ProjectionRunner } from '@hoody/eventsourcing';
 import { streams } from '../streams';

@@ -1,12 +1,11 @@
 import { status, type Metadata } from '@grpc/grpc-js';
 import type { ProjectSettings } from '@hoody/auth-domain';
 import { auth, type common } from '@hoody/contracts';
-import { rpcError, toRpcError } from '@hoody/service-kit';
+import { callerOf, eventMetadata, rpcError, toRpcError } from '@hoody/service-kit';
 import { Controller, Inject } from '@nestjs/common';
 import { AuthCommands } from '../commands/auth-commands';
 import { AuthQueries, type ProjectRow } from '../read-model/auth-queries';
 import { pageInfo, pageOf, projectMessage } from './mapping';
-import { callerOf, eventMetadata } from './principal';
 
 @Controller()
 @auth.ProjectServiceControllerMethods()

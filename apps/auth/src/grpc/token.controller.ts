@@ -1,13 +1,12 @@
 import { status, type Metadata } from '@grpc/grpc-js';
 import type { TokenSettings } from '@hoody/auth-domain';
 import { auth, common, dateFromTimestamp } from '@hoody/contracts';
-import { rpcError, toRpcError } from '@hoody/service-kit';
+import { callerOf, eventMetadata, rpcError, toRpcError } from '@hoody/service-kit';
 import { Controller, Inject } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { AuthCommands, DEFAULT_TOKEN_SETTINGS } from '../commands/auth-commands';
 import { AuthQueries, type TokenRow } from '../read-model/auth-queries';
 import { pageInfo, pageOf, tokenMessage } from './mapping';
-import { callerOf, eventMetadata } from './principal';
 
 export const hashSecret = (secret: string) => createHash('sha256').update(secret).digest('hex');
 

@@ -1,11 +1,10 @@
 import { status, type Metadata } from '@grpc/grpc-js';
 import { auth } from '@hoody/contracts';
-import { rpcError, toRpcError } from '@hoody/service-kit';
+import { callerOf, eventMetadata, rpcError, toRpcError } from '@hoody/service-kit';
 import { Controller, Inject } from '@nestjs/common';
 import { AuthCommands } from '../commands/auth-commands';
 import { AuthQueries } from '../read-model/auth-queries';
 import { pageInfo, pageOf, tokenMessage, userMessage } from './mapping';
-import { callerOf, eventMetadata } from './principal';
 
 const USERNAME = /^[a-z0-9][a-z0-9_.-]{1,62}$/;
 

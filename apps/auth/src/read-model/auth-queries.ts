@@ -1,5 +1,6 @@
 import type { ProjectSettings, TokenSettings } from '@hoody/auth-domain';
 import type Database from 'better-sqlite3';
+import { statementCache } from '@hoody/eventsourcing';
 
 export interface UserRow {
   id: string;
@@ -44,16 +45,11 @@ const TOKEN_SORT: Record<string, string> = { id: 'id', alias: "json_extract(sett
 
 /** Reads of the auth read model. Everything here is scoped by the caller's user id. */
 export class AuthQueries {
-  constructor(private readonly db: Database.Database) {}
-
-  private readonly statements = new Map<string, Database.Statement>();
-
-  /** Statements are compiled once and reused: these queries run on every API read. */
-  private sql(text: string): Database.Statement {
-    let statement = this.statements.get(text);
-    if (!statement) this.statements.set(text, (statement = this.db.prepare(text)));
-    return statement;
+  constructor(db: Database.Database) {
+    this.sql = statementCache(db);
   }
+
+  private readonly sql: (text: string) => Database.Statement;
 
   userById(id: string): UserRow | undefined {
     const row = this.sql('SELECT * FROM users WHERE id = ?').get(id) as Record<string, unknown> | undefined;
@@ -69,8 +65,7 @@ export class AuthQueries {
     const where = onlyId ? 'WHERE id = ?' : '';
     const args = onlyId ? [onlyId] : [];
     const total = (this.sql(`SELECT COUNT(*) AS n FROM users ${where}`).get(...args) as { n: number }).n;
-    const rows = this.db
-      .prepare(`SELECT * FROM users ${where} ORDER BY created_at ${page.sortOrder}, id LIMIT ? OFFSET ?`)
+    const rows = this.sql(`SELECT * FROM users ${where} ORDER BY created_at ${page.sortOrder}, id LIMIT ? OFFSET ?`)
       .all(...args, page.limit, (page.page - 1) * page.limit) as Array<Record<string, unknown>>;
     return { items: rows.map(toUser), total };
   }
@@ -88,8 +83,7 @@ export class AuthQueries {
   tokens(userId: string, page: Page): Paged<TokenRow> {
     const total = (this.sql('SELECT COUNT(*) AS n FROM tokens WHERE user_id = ? AND revoked = 0').get(userId) as { n: number }).n;
     const order = TOKEN_SORT[page.sortBy] ?? 'created_at';
-    const rows = this.db
-      .prepare(`SELECT * FROM tokens WHERE user_id = ? AND revoked = 0 ORDER BY ${order} ${page.sortOrder}, id LIMIT ? OFFSET ?`)
+    const rows = this.sql(`SELECT * FROM tokens WHERE user_id = ? AND revoked = 0 ORDER BY ${order} ${page.sortOrder}, id LIMIT ? OFFSET ?`)
       .all(userId, page.limit, (page.page - 1) * page.limit) as Array<Record<string, unknown>>;
     return { items: rows.map(toToken), total };
   }
@@ -102,8 +96,7 @@ export class AuthQueries {
   projects(userId: string, page: Page): Paged<ProjectRow> {
     const total = (this.sql('SELECT COUNT(*) AS n FROM projects WHERE user_id = ? AND deleted = 0').get(userId) as { n: number }).n;
     const order = PROJECT_SORT[page.sortBy] ?? 'created_at';
-    const rows = this.db
-      .prepare(`SELECT * FROM projects WHERE user_id = ? AND deleted = 0 ORDER BY ${order} ${page.sortOrder}, id LIMIT ? OFFSET ?`)
+    const rows = this.sql(`SELECT * FROM projects WHERE user_id = ? AND deleted = 0 ORDER BY ${order} ${page.sortOrder}, id LIMIT ? OFFSET ?`)
       .all(userId, page.limit, (page.page - 1) * page.limit) as Array<Record<string, unknown>>;
     return { items: rows.map(toProject), total };
   }

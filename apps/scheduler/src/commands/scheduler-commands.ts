@@ -1,11 +1,10 @@
-import { CommandRejected, fold } from '@hoody/decider';
+import { CommandRejected, fold, nameReservationDecider } from '@hoody/decider';
 import type { EventMetadata, EventStore } from '@hoody/event-store';
 import { createCommandHandler, type ProjectionRunner } from '@hoody/eventsourcing';
 import {
   CONTAINER_NAME_PATTERN,
   containerDecider,
   joinTokenDecider,
-  nameReservationDecider,
   serverDecider,
   type ContainerCommand,
   type ContainerEvent,

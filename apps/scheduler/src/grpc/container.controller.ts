@@ -1,6 +1,6 @@
 import { status, type Metadata } from '@grpc/grpc-js';
 import { scheduler, timestampFromDate } from '@hoody/contracts';
-import { rpcError } from '@hoody/service-kit';
+import { callerOf, eventMetadata, rpcError } from '@hoody/service-kit';
 import type { ContainerSettings } from '@hoody/scheduler-domain';
 import { Controller, Inject } from '@nestjs/common';
 import { ContainerLifecycle } from '../containers/container-lifecycle';
@@ -8,7 +8,6 @@ import { SchedulerQueries } from '../read-model/scheduler-queries';
 import { visibility } from '../visibility';
 import { checkId, guarded } from './errors';
 import { containerMessage, OPERATIONS, pageInfo, pageOf, STATUS, statusLogMessage } from './mapping';
-import { callerOf, eventMetadata } from './principal';
 import { BASE_IMAGE_TAG } from '@hoody/runtime';
 
 @Controller()

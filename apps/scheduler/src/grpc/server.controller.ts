@@ -1,14 +1,13 @@
 import { status, type Metadata } from '@grpc/grpc-js';
 import { dateFromTimestamp, scheduler, timestampFromDate } from '@hoody/contracts';
 import { CommandRejected } from '@hoody/decider';
-import { rpcError } from '@hoody/service-kit';
+import { callerOf, eventMetadata, rpcError } from '@hoody/service-kit';
 import { Controller, Inject } from '@nestjs/common';
 import { SchedulerQueries } from '../read-model/scheduler-queries';
 import { ServerRegistry } from '../servers/server-registry';
 import { visibility } from '../visibility';
 import { checkId, guarded } from './errors';
 import { pageInfo, pageOf, serverMessage } from './mapping';
-import { callerOf, eventMetadata } from './principal';
 
 const GIB = 1024 ** 3;
 const round1 = (n: number) => Math.round(n * 10) / 10;

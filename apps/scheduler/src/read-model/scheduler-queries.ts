@@ -1,6 +1,7 @@
 import type { ContainerStatus, OrphanContainer, ServerSpecs } from '@hoody/scheduler-domain';
 import type Database from 'better-sqlite3';
 import type { Scope } from '../visibility';
+import { statementCache } from '@hoody/eventsourcing';
 
 export interface ProjectRow {
   id: string;
@@ -92,16 +93,11 @@ const SERVER_SELECT = `SELECT s.*, (SELECT COUNT(*) FROM containers c WHERE c.se
 
 /** Reads of the scheduler's read model. Callers apply visibility (see visibility.ts) through the scopes they pass. */
 export class SchedulerQueries {
-  constructor(private readonly db: Database.Database) {}
-
-  private readonly statements = new Map<string, Database.Statement>();
-
-  /** Statements are compiled once and reused: these queries run on every API read. */
-  private sql(text: string): Database.Statement {
-    let statement = this.statements.get(text);
-    if (!statement) this.statements.set(text, (statement = this.db.prepare(text)));
-    return statement;
+  constructor(db: Database.Database) {
+    this.sql = statementCache(db);
   }
+
+  private readonly sql: (text: string) => Database.Statement;
 
   /** The first admin: owner of servers that join as trusted local agents. */
   firstAdminId(): string | undefined {
@@ -133,8 +129,7 @@ export class SchedulerQueries {
     const params = [...scope.params, ...(poolId ? [poolId] : [])];
     const total = (this.sql(`SELECT COUNT(*) AS n FROM servers s WHERE ${where}`).get(...params) as { n: number }).n;
     const order = SERVER_SORT[page.sortBy] ?? 's.created_at';
-    const rows = this.db
-      .prepare(`${SERVER_SELECT} WHERE ${where} ORDER BY ${order} ${page.sortOrder}, s.id LIMIT ? OFFSET ?`)
+    const rows = this.sql(`${SERVER_SELECT} WHERE ${where} ORDER BY ${order} ${page.sortOrder}, s.id LIMIT ? OFFSET ?`)
       .all(...params, page.limit, (page.page - 1) * page.limit) as Array<Record<string, unknown>>;
     return { items: rows.map(toServer), total };
   }
@@ -163,8 +158,7 @@ export class SchedulerQueries {
     const where = conditions.join(' AND ');
     const total = (this.sql(`SELECT COUNT(*) AS n FROM containers c WHERE ${where}`).get(...params) as { n: number }).n;
     const order = CONTAINER_SORT[page.sortBy] ?? 'c.created_at';
-    const rows = this.db
-      .prepare(`${CONTAINER_SELECT} WHERE ${where} ORDER BY ${order} ${page.sortOrder}, c.id ${page.sortOrder} LIMIT ? OFFSET ?`)
+    const rows = this.sql(`${CONTAINER_SELECT} WHERE ${where} ORDER BY ${order} ${page.sortOrder}, c.id ${page.sortOrder} LIMIT ? OFFSET ?`)
       .all(...params, page.limit, (page.page - 1) * page.limit) as Array<Record<string, unknown>>;
     return { items: rows.map(toContainer), total };
   }
@@ -184,8 +178,7 @@ export class SchedulerQueries {
 
   statusLogs(containerId: string, page: Page): Paged<StatusLogRow> {
     const total = (this.sql('SELECT COUNT(*) AS n FROM status_logs WHERE container_id = ?').get(containerId) as { n: number }).n;
-    const rows = this.db
-      .prepare(`SELECT * FROM status_logs WHERE container_id = ? ORDER BY transition_time ${page.sortOrder}, position ${page.sortOrder} LIMIT ? OFFSET ?`)
+    const rows = this.sql(`SELECT * FROM status_logs WHERE container_id = ? ORDER BY transition_time ${page.sortOrder}, position ${page.sortOrder} LIMIT ? OFFSET ?`)
       .all(containerId, page.limit, (page.page - 1) * page.limit) as Array<Record<string, unknown>>;
     return {
       total,

@@ -1,14 +1,13 @@
-import { CommandRejected, type Decider } from '@hoody/decider';
+import { assertNever, CommandRejected, type Decider } from './decider';
 
 /**
- * A name that must be unique within a scope (a username; a project alias per owner) is a stream of
- * its own: whoever reserves it first, by appending to that stream, holds it until releasing it.
+ * A name that must be unique within a scope (a username; a project alias per owner; a container's
+ * name in its project) is a stream of its own: whoever reserves it first, by appending to that
+ * stream, holds it until releasing it. Every domain uses this one decider.
  */
 export type NameCommand = { type: 'ReserveName'; ownerId: string; at: string } | { type: 'ReleaseName'; ownerId: string; at: string };
 
-export type NameEvent =
-  | { type: 'NameReserved'; data: { ownerId: string; at: string } }
-  | { type: 'NameReleased'; data: { ownerId: string; at: string } };
+export type NameEvent = { type: 'NameReserved'; data: { ownerId: string; at: string } } | { type: 'NameReleased'; data: { ownerId: string; at: string } };
 
 export type NameState = { holder: string | null };
 
@@ -23,6 +22,8 @@ export const nameReservationDecider: Decider<NameCommand, NameEvent, NameState> 
       case 'ReleaseName':
         if (state.holder !== command.ownerId) return [];
         return [{ type: 'NameReleased', data: { ownerId: command.ownerId, at: command.at } }];
+      default:
+        return assertNever(command);
     }
   },
   evolve(_state, event) {
@@ -31,6 +32,8 @@ export const nameReservationDecider: Decider<NameCommand, NameEvent, NameState> 
         return { holder: event.data.ownerId };
       case 'NameReleased':
         return { holder: null };
+      default:
+        return assertNever(event);
     }
   },
 };

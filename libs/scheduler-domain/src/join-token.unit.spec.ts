@@ -1,6 +1,5 @@
 import { given } from '@hoody/decider';
 import { joinTokenDecider, type JoinTokenEvent } from './join-token';
-import { nameReservationDecider } from './name-reservation';
 
 const at = '2026-11-29T10:00:00.000Z';
 const expiresAt = '2026-11-30T10:00:00.000Z';
@@ -21,21 +20,5 @@ describe('join token decider', () => {
     given(joinTokenDecider, [issued]).when({ type: 'UseJoinToken', secretHash: 'wrong', serverId: 's1', at }).thenRejected('INVALID_TOKEN');
     given(joinTokenDecider, [issued]).when({ type: 'UseJoinToken', secretHash: 'h1', serverId: 's1', at: expiresAt }).thenRejected('INVALID_TOKEN');
     given(joinTokenDecider, []).when({ type: 'UseJoinToken', secretHash: 'h1', serverId: 's1', at }).thenRejected('INVALID_TOKEN');
-  });
-});
-
-describe('name reservation', () => {
-  const reserved = { type: 'NameReserved' as const, data: { ownerId: 'c1', at } };
-  it('gives a free name to the first owner, again to the same owner, never to a second one', () => {
-    given(nameReservationDecider, []).when({ type: 'ReserveName', ownerId: 'c1', at }).then([reserved]);
-    given(nameReservationDecider, [reserved]).when({ type: 'ReserveName', ownerId: 'c1', at }).then([]);
-    given(nameReservationDecider, [reserved]).when({ type: 'ReserveName', ownerId: 'c2', at }).thenRejected('NAME_TAKEN');
-  });
-
-  it('frees a name only for its holder', () => {
-    const released = { type: 'NameReleased' as const, data: { ownerId: 'c1', at } };
-    given(nameReservationDecider, [reserved]).when({ type: 'ReleaseName', ownerId: 'c2', at }).then([]);
-    given(nameReservationDecider, [reserved]).when({ type: 'ReleaseName', ownerId: 'c1', at }).then([released]);
-    given(nameReservationDecider, [reserved, released]).when({ type: 'ReserveName', ownerId: 'c2', at }).then([{ type: 'NameReserved', data: { ownerId: 'c2', at } }]);
   });
 });

@@ -1,9 +1,9 @@
 import { status, type Metadata } from '@grpc/grpc-js';
 import { getPrincipal, type common } from '@hoody/contracts';
 import type { EventMetadata } from '@hoody/event-store';
-import { rpcError } from '@hoody/service-kit';
+import { rpcError } from './rpc-errors';
 
-/** The authenticated caller, put in the call metadata by the gateway. */
+/** The authenticated caller, put in the gRPC call metadata by the gateway; none → UNAUTHENTICATED. */
 export function callerOf(metadata: Metadata | undefined): common.Principal {
   const principal = getPrincipal(metadata);
   if (!principal?.userId) throw rpcError(status.UNAUTHENTICATED, 'MISSING_TOKEN', 'no authenticated caller');
