@@ -8,7 +8,7 @@
  * Last line: one JSON object of the figures.
  */
 import { ensureBaseImage, KEEP_ALIVE_COMMAND } from '@hoody/runtime';
-import { startDockerEngine, startNatsServer } from '@hoody/test-support';
+import { runHttpLoad, startDockerEngine, startNatsServer } from '@hoody/test-support';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -40,17 +40,17 @@ async function main(): Promise<void> {
     });
     const token = readFileSync(join(home, 'admin-token'), 'utf8').trim();
     const { defaultProjectId } = JSON.parse(readFileSync(join(home, 'admin.json'), 'utf8'));
-    const api = async (method: string, path: string, body?: unknown) => {
+    const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
       const res = await fetch(`${base}/api/v1${path}`, {
         method,
         headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
         body: body ? JSON.stringify(body) : undefined,
       });
-      const json = (await res.json()) as { data: any; message: string };
+      const json = (await res.json()) as { data: T; message: string };
       if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${json.message}`);
       return json.data;
     };
-    let servers: any[] = [];
+    let servers: Array<{ id: string; status: string }> = [];
     for (let i = 0; i < 100 && !servers.some((s) => s.status === 'online'); i++) {
       servers = await api('GET', '/servers');
       await new Promise((r) => setTimeout(r, 200));
@@ -71,21 +71,13 @@ async function main(): Promise<void> {
     const created: number[] = [];
     for (let i = 0; i < SAMPLES; i++) {
       const t0 = performance.now();
-      const c = await api('POST', `/projects/${defaultProjectId}/containers`, { server_id: serverId, name: `bench-${i}` });
+      const c = await api<{ name: string; status: string }>('POST', `/projects/${defaultProjectId}/containers`, { server_id: serverId, name: `bench-${i}` });
       created.push(performance.now() - t0);
       if (c.status !== 'running') throw new Error(`container ${c.name} is ${c.status}`);
     }
     for (let i = SAMPLES; i < 100; i++) await api('POST', `/projects/${defaultProjectId}/containers`, { server_id: serverId, name: `bench-${i}` });
 
-    const load = (seconds: number) =>
-      new Promise<{ requests: number; errors: number; rps: number; p50: number; p99: number }>((done, fail) => {
-        const child = spawn(process.execPath, [join(__dirname, 'load-client.js'), `${base}/api/v1/containers?limit=20`, String(seconds), '32', token], {
-          stdio: ['ignore', 'pipe', 'inherit'],
-        });
-        let out = '';
-        child.stdout.on('data', (c: Buffer) => (out += c));
-        child.on('exit', (code) => (code === 0 ? done(JSON.parse(out)) : fail(new Error(`load client exited ${code}`))));
-      });
+    const load = (seconds: number) => runHttpLoad(`${base}/api/v1/containers?limit=20`, { seconds, concurrency: 32, token });
     await load(1);
     const reads = await load(5);
 
@@ -110,7 +102,7 @@ async function main(): Promise<void> {
     }
     // containers outlive the platform's processes: remove them, and their kit mounts, through the API
     for (let page = 1; ; page++) {
-      const { containers } = await api('GET', '/containers?limit=100');
+      const { containers } = await api<{ containers: Array<{ id: string }> }>('GET', '/containers?limit=100');
       if (containers.length === 0) break;
       for (const c of containers) await api('DELETE', `/containers/${c.id}`);
     }

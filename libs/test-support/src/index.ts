@@ -1,3 +1,4 @@
 export { startNatsServer, findNatsServer, type NatsServerHandle, type NatsServerOptions } from './nats-server';
 export { startDockerEngine, findDockerd, type DockerEngineHandle, type DockerEngineOptions } from './docker-engine';
 export { TEST_DOCKER_HOST_ENV, TEST_NATS_URL_ENV, testDocker, testDockerHost, testNatsUrl } from './test-env';
+export { runHttpLoad, type HttpLoadResult } from './http-load';

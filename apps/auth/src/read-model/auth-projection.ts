@@ -1,6 +1,6 @@
 import type { ProjectEvent, TokenEvent, UserEvent } from '@hoody/auth-domain';
 import type { RecordedEvent } from '@hoody/event-store';
-import type { SqliteProjection } from '@hoody/eventsourcing';
+import { cachedStatement, type SqliteProjection } from '@hoody/eventsourcing';
 import type Database from 'better-sqlite3';
 import { AUTH_STREAM_PREFIXES } from '../streams';
 
@@ -74,7 +74,7 @@ export const authProjection: SqliteProjection = {
       }
       case 'ProjectUpdated': {
         const c = event.data.changes;
-        const row = db.prepare('SELECT alias, color, max_containers, realm_ids FROM projects WHERE id = ?').get(id) as
+        const row = cachedStatement(db, 'SELECT alias, color, max_containers, realm_ids FROM projects WHERE id = ?').get(id) as
           | { alias: string; color: string | null; max_containers: number | null; realm_ids: string }
           | undefined;
         if (!row) return;
@@ -96,10 +96,10 @@ export const authProjection: SqliteProjection = {
 };
 
 function run(db: Database.Database, sql: string, ...params: unknown[]): void {
-  db.prepare(sql).run(...params);
+  cachedStatement(db, sql).run(...params);
 }
 
 function updateSettings(db: Database.Database, id: string, updatedAt: string, change: (s: Record<string, unknown>) => Record<string, unknown>): void {
-  const row = db.prepare('SELECT settings FROM tokens WHERE id = ?').get(id) as { settings: string } | undefined;
+  const row = cachedStatement(db, 'SELECT settings FROM tokens WHERE id = ?').get(id) as { settings: string } | undefined;
   if (row) run(db, 'UPDATE tokens SET settings = ?, updated_at = ? WHERE id = ?', JSON.stringify(change(JSON.parse(row.settings))), updatedAt, id);
 }

@@ -1,6 +1,6 @@
 import type { ProjectEvent, UserEvent } from '@hoody/auth-domain';
 import type { RecordedEvent } from '@hoody/event-store';
-import type { SqliteProjection } from '@hoody/eventsourcing';
+import { cachedStatement, type SqliteProjection } from '@hoody/eventsourcing';
 import { transitionOf, type ContainerEvent, type ServerEvent } from '@hoody/scheduler-domain';
 import type Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
@@ -158,7 +158,7 @@ export const schedulerProjection: SqliteProjection = {
 function moved(db: Database.Database, recorded: RecordedEvent, containerId: string, event: ContainerEvent): void {
   const t = transitionOf(event);
   if (!t) return;
-  const row = db.prepare('SELECT status_changed_at FROM containers WHERE id = ?').get(containerId) as { status_changed_at: string } | undefined;
+  const row = cachedStatement(db, 'SELECT status_changed_at FROM containers WHERE id = ?').get(containerId) as { status_changed_at: string } | undefined;
   if (!row) return;
   logTransition(db, recorded, containerId, row.status_changed_at);
   run(db, 'UPDATE containers SET status = ?, status_changed_at = ?, updated_at = ? WHERE id = ?', t.to, t.at, t.at, containerId);
@@ -176,5 +176,5 @@ function logTransition(db: Database.Database, recorded: RecordedEvent, container
 }
 
 function run(db: Database.Database, sql: string, ...params: unknown[]): void {
-  db.prepare(sql).run(...params);
+  cachedStatement(db, sql).run(...params);
 }

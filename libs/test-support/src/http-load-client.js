@@ -1,4 +1,4 @@
-// A load generator in its own process: keep-alive GETs with N in flight for S seconds.
+// The load generator process of http-load.ts: keep-alive GETs with N in flight for S seconds.
 // argv: <url> <seconds> <concurrency> <token>; prints one JSON line.
 const http = require('node:http');
 const [url, seconds, concurrency, token] = process.argv.slice(2);
