@@ -4,7 +4,9 @@
  *  - container create through the REST API, p50/p99, against a raw Docker create+start of the same
  *    image and command on the same engine (the ratio is the platform's overhead);
  *  - authenticated `GET /api/v1/containers` with 100 containers: req/s, p50/p99, the load from a
- *    separate process (keep-alive, 32 in flight).
+ *    separate process (keep-alive, 32 in flight); once as clients read (the same list again and
+ *    again: the gateway answers from its response cache until the scheduler's read model announces
+ *    a change), once with every request a distinct URL (each one goes to the scheduler).
  * Last line: one JSON object of the figures.
  */
 import { ensureBaseImage, KEEP_ALIVE_COMMAND } from '@hoody/runtime';
@@ -77,9 +79,10 @@ async function main(): Promise<void> {
     }
     for (let i = SAMPLES; i < 100; i++) await api('POST', `/projects/${defaultProjectId}/containers`, { server_id: serverId, name: `bench-${i}` });
 
-    const load = (seconds: number) => runHttpLoad(`${base}/api/v1/containers?limit=20`, { seconds, concurrency: 32, token });
+    const load = (seconds: number, query = '') => runHttpLoad(`${base}/api/v1/containers?limit=20${query}`, { seconds, concurrency: 32, token });
     await load(1);
     const reads = await load(5);
+    const uncached = await load(5, '&nocache={n}');
 
     const rawS = summary(raw);
     const apiS = summary(created);
@@ -91,10 +94,14 @@ async function main(): Promise<void> {
       list_reads_per_s: reads.rps,
       list_read_ms: { p50: +reads.p50.toFixed(2), p99: +reads.p99.toFixed(2) },
       list_errors: reads.errors,
+      uncached_list_reads_per_s: uncached.rps,
+      uncached_list_read_ms: { p50: +uncached.p50.toFixed(2), p99: +uncached.p99.toFixed(2) },
+      uncached_list_errors: uncached.errors,
     };
     console.log(`raw docker create+start: p50 ${rawS.p50} ms, p99 ${rawS.p99} ms`);
     console.log(`API container create:    p50 ${apiS.p50} ms, p99 ${apiS.p99} ms (overhead ${(figures.create_overhead_p50 * 100).toFixed(1)} % at p50; target ≤ 20 %)`);
     console.log(`GET /api/v1/containers (100 containers, 32 in flight): ${reads.rps} req/s, p50 ${figures.list_read_ms.p50} ms, p99 ${figures.list_read_ms.p99} ms, ${reads.errors} errors (target ≥ 2,000 req/s)`);
+    console.log(`  the same, every request a distinct URL (no cache):   ${uncached.rps} req/s, p50 ${figures.uncached_list_read_ms.p50} ms, p99 ${figures.uncached_list_read_ms.p99} ms, ${uncached.errors} errors`);
     console.log(JSON.stringify(figures));
     if (process.env.BENCH_HOLD) {
       console.log(`holding the platform at ${base} (token in ${join(home, 'admin-token')}) for ${process.env.BENCH_HOLD} s`);

@@ -20,7 +20,16 @@ describe('the platform through its REST API, SDK and CLI', () => {
   async function start(): Promise<void> {
     platform = spawn(process.execPath, ['--import', 'tsx', join(root, 'tools/start.ts')], {
       cwd: root,
-      env: { ...process.env, HOODY_HOME: home, HOODY_PORT_BASE: String(portBase), HOODY_GATEWAY_PORT: String(portBase + 80), NATS_URL: testNatsUrl(), DOCKER_HOST: testDockerHost() },
+      env: {
+        ...process.env,
+        HOODY_HOME: home,
+        HOODY_PORT_BASE: String(portBase),
+        HOODY_GATEWAY_PORT: String(portBase + 80),
+        // Read answers are cached for ten minutes here: a change the tests see arrived as a change notice.
+        HOODY_GATEWAY_CACHE_TTL_MS: '600000',
+        NATS_URL: testNatsUrl(),
+        DOCKER_HOST: testDockerHost(),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';

@@ -1,4 +1,4 @@
-import { buildOpenApi, registerRoutes, type Route } from '@hoody/http-api';
+import { buildOpenApi, registerRoutes, type ResponseCache, type Route } from '@hoody/http-api';
 import type { FastifyInstance } from 'fastify';
 import { tokenAuthenticator } from './authenticate';
 import type { Backends } from './backends';
@@ -22,11 +22,12 @@ export function allRoutes(config: GatewayConfig, backends: Backends): Route[] {
 }
 
 /** Puts every route of /api/v1 and the OpenAPI document on the gateway's Fastify instance. */
-export async function mountRestApi(fastify: FastifyInstance, config: GatewayConfig, backends: Backends): Promise<void> {
+export async function mountRestApi(fastify: FastifyInstance, config: GatewayConfig, backends: Backends, responseCache: ResponseCache): Promise<void> {
   const routes = allRoutes(config, backends);
   await registerRoutes(fastify, routes, {
     authenticate: tokenAuthenticator(backends),
     apiDomain: config.HOODY_API_DOMAIN,
+    responseCache,
     openApiDocument: buildOpenApi(routes, { title: 'Hoody API', version: '1.0.0', description: 'Self-hosted Hoody: containers, projects, tokens.' }),
   });
 }

@@ -6,7 +6,7 @@
 import 'reflect-metadata';
 import { openEventStore } from '@hoody/event-store';
 import { ProjectionRunner } from '@hoody/eventsourcing';
-import { connectNats, drainNats } from '@hoody/messaging';
+import { connectNats, drainNats, readModelChangePublisher } from '@hoody/messaging';
 import { bootstrapService, loadConfigOrExit } from '@hoody/service-kit';
 import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
@@ -37,7 +37,12 @@ async function main(): Promise<void> {
   const store = openEventStore({ eventStoreUrl: config.EVENTSTORE_URL, home: config.HOODY_HOME, durability: config.HOODY_STORE_DURABILITY });
   const db = new Database(join(config.HOODY_HOME, 'read-models', 'scheduler.db'));
   db.pragma('journal_mode = WAL');
-  const readModel = new ProjectionRunner(store, db, schedulerProjection, { onError: (e) => log(`scheduler: read model: ${(e as Error).message}`) });
+  const nc = await connectNats({ servers: config.NATS_URL, name: 'scheduler' });
+  // every commit is announced, so caches of answers made from this read model (the gateway's) drop them
+  const readModel = new ProjectionRunner(store, db, schedulerProjection, {
+    onError: (e) => log(`scheduler: read model: ${(e as Error).message}`),
+    onCommitted: readModelChangePublisher(nc, 'scheduler'),
+  });
   readModel.start();
   const caughtUpTo = await lastPosition(store);
   await readModel.waitFor(caughtUpTo, 60_000);
@@ -58,7 +63,6 @@ async function main(): Promise<void> {
   const reconciler = new Reconciler(lifecycle, commands, queries, agents, registry, { intervalMs: config.HOODY_SCHEDULER_RECONCILE_MS, log, metrics });
   const deletions = new ProjectDeletions(store, readModel, lifecycle, log);
 
-  const nc = await connectNats({ servers: config.NATS_URL, name: 'scheduler' });
   const service = await bootstrapService({ name: 'scheduler', module: SchedulerModule.with({ lifecycle, registry, queries }), grpc: { package: 'hoody.scheduler.v1' }, config });
   metrics.attach(service.metrics);
   service.health.register('read-model', () => ({ ok: readModel.failure === undefined, detail: `at position ${readModel.checkpoint}` }));

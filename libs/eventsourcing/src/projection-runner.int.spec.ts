@@ -44,7 +44,8 @@ describe('projection runner', () => {
 
   it('catches up from zero and follows live events, keeping its checkpoint with the model', async () => {
     const db = new Database(join(dir, 'live.db'));
-    const runner = new ProjectionRunner(store, db, orders());
+    const committed: number[] = [];
+    const runner = new ProjectionRunner(store, db, orders(), { onCommitted: (checkpoint) => committed.push(checkpoint) });
     runner.start();
     await runner.waitFor(last);
     expect(readModel(db)).toHaveLength(300);
@@ -54,6 +55,9 @@ describe('projection runner', () => {
     await runner.waitFor(position);
     expect(db.prepare(`SELECT items FROM orders WHERE id = 'order-6'`).get()).toEqual({ items: 7 });
     expect(runner.checkpoint).toBe(position);
+    // every commit is announced with the checkpoint it reached, after the commit
+    expect(committed.at(-1)).toBe(position);
+    expect(committed).toEqual([...committed].sort((a, b) => a - b));
     // an event the projection does not want still counts as seen: read-your-writes waits end
     const unrelated = await store.append('noise-live', [{ type: 'Unrelated', data: {} }]);
     await runner.waitFor(unrelated.position, 2000);
@@ -71,8 +75,11 @@ describe('projection runner', () => {
 
     const all: RecordedEvent[] = [];
     for await (const e of store.readAll()) all.push(e);
-    runner.apply(all);
+    const committed: number[] = [];
+    const replaying = new ProjectionRunner(store, db, orders(), { onCommitted: (checkpoint) => committed.push(checkpoint) });
+    replaying.apply(all);
     expect(readModel(db)).toEqual(before);
+    expect(committed).toEqual([]); // nothing moved, so no change notice
 
     const again = new ProjectionRunner(store, db, orders());
     again.start();

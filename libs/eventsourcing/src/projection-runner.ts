@@ -19,6 +19,8 @@ export interface SqliteProjection {
 export interface ProjectionRunnerOptions {
   /** Called when applying fails; the runner retries from its checkpoint after a backoff. */
   onError?: (error: unknown) => void;
+  /** Called after every commit that moved the read model, with its new checkpoint (e.g. to publish a change notice). */
+  onCommitted?: (checkpoint: number) => void;
 }
 
 const CATCH_UP_PAGE = 1000;
@@ -40,7 +42,8 @@ export class ProjectionRunner {
   failure?: unknown;
   private readonly getCheckpoint: Database.Statement<[string], { position: number }>;
   private readonly setCheckpoint: Database.Statement<[string, number]>;
-  private readonly applyBatch: Database.Transaction<(events: RecordedEvent[]) => void>;
+  /** Returns the new checkpoint, or undefined when every event was applied before. */
+  private readonly applyBatch: Database.Transaction<(events: RecordedEvent[]) => number | undefined>;
 
   constructor(
     private readonly store: EventStore,
@@ -59,9 +62,11 @@ export class ProjectionRunner {
     this.applyBatch = db.transaction((events: RecordedEvent[]) => {
       const from = this.checkpoint;
       const fresh = events.filter((e) => e.position > from);
-      if (fresh.length === 0) return;
+      if (fresh.length === 0) return undefined;
       for (const event of fresh) if (matchesFilter(event, projection.filter)) this.projection.apply(this.db, event);
-      this.setCheckpoint.run(this.projection.name, fresh[fresh.length - 1].position);
+      const checkpoint = fresh[fresh.length - 1].position;
+      this.setCheckpoint.run(this.projection.name, checkpoint);
+      return checkpoint;
     });
   }
 
@@ -72,10 +77,11 @@ export class ProjectionRunner {
 
   /** Applies events (already-applied ones are skipped); exposed so redelivery can be tested. */
   apply(events: RecordedEvent[]): void {
-    this.applyBatch.immediate(events);
+    const checkpoint = this.applyBatch.immediate(events);
     this.failure = undefined;
     this.failures = 0;
     this.settleWaiters();
+    if (checkpoint !== undefined) this.options.onCommitted?.(checkpoint);
   }
 
   /** Catches up in pages, then follows live events until `stop()`; retries after failures. */

@@ -24,6 +24,7 @@ export {
   DEFAULT_API_DOMAIN,
   DEFAULT_BODY_LIMIT,
 } from './register';
+export { ResponseCache, type ResponseCacheOptions } from './response-cache';
 export {
   buildOpenApi,
   type OpenApiInfo,

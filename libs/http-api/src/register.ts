@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { type Authenticator, normalizeDomain, type Principal, realmFromHost, tokenFromHeader } from './auth';
 import { ApiError, describeIssues, ErrorCodes, type ValidationIssue } from './errors';
 import { internalError, isGrpcServiceError } from './grpc-errors';
+import type { ResponseCache } from './response-cache';
 import type { Route } from './route';
 import { isIdPatternIssue } from './schemas';
 import { malformedJson, toApiError } from './to-api-error';
@@ -26,6 +27,8 @@ export interface RegisterRoutesOptions {
    * Served as is (no envelope, no auth) at `<prefix>/openapi.json`: pass `buildOpenApi(routes, info)`.
    */
   openApiDocument?: object;
+  /** Answers of routes defined with `cache: true` are reused from it; writes invalidate it. */
+  responseCache?: ResponseCache;
 }
 
 /** What the success envelope looks like. */
@@ -131,7 +134,7 @@ export async function registerRoutes(
 
       for (const route of routes) {
         const onRequest = route.auth === 'none' && !route.params ? undefined : requestHook(route, authenticate, apiDomain);
-        const handler = routeHandler(route, apiDomain, validateResponses);
+        const handler = routeHandler(route, apiDomain, validateResponses, options.responseCache);
         const urls = route.path === '/' || !bothSlashForms ? [route.path] : [route.path, `${route.path}/`];
         for (const method of route.methods) {
           for (const url of urls) api.route({ method, url, bodyLimit, onRequest, handler });
@@ -174,7 +177,46 @@ function hasEmptyParam(params: unknown): boolean {
   return false;
 }
 
-function routeHandler(route: Route, apiDomain: string, validateResponses: boolean) {
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+/**
+ * With a response cache: a cached route answers from it while no change notice arrived, and every
+ * write through this gateway is a change notice (so a client reads its own writes here).
+ */
+function routeHandler(route: Route, apiDomain: string, validateResponses: boolean, cache: ResponseCache | undefined) {
+  const answer = answerOf(route, apiDomain, validateResponses);
+  if (!cache) return answer;
+  if (route.cache) {
+    return async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
+      const key = cacheKey(request);
+      const hit = cache.lookup(key);
+      if (hit !== undefined) return reply.code(route.response.status).type(JSON_TYPE).send(hit);
+      const generation = cache.generation;
+      const body = JSON.stringify(await answer(request, reply));
+      cache.store(key, generation, body);
+      return reply.type(JSON_TYPE).send(body);
+    };
+  }
+  if (route.methods.every((m) => m === 'GET')) return answer;
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<SuccessBody> => {
+    try {
+      return await answer(request, reply);
+    } finally {
+      cache.invalidate();
+    }
+  };
+}
+
+/** Everything an answer may depend on: who asks (with their restrictions), on which host, for what. */
+function cacheKey(request: FastifyRequest): string {
+  const { principal, realmHost } = (request as WithState)[STATE] ?? { principal: undefined, realmHost: undefined };
+  const who = principal
+    ? `${principal.tokenId}\n${principal.userId}\n${principal.isAdmin}\n${principal.realmIds.join(',')}\n${principal.allowNoRealm}`
+    : '';
+  return `${who}\n${realmHost ?? ''}\n${request.url}`;
+}
+
+function answerOf(route: Route, apiDomain: string, validateResponses: boolean) {
   const { status, message, data: dataSchema } = route.response;
   return async (request: FastifyRequest, reply: FastifyReply): Promise<SuccessBody> => {
     const state = (request as WithState)[STATE] ?? {

@@ -89,6 +89,12 @@ export interface RouteSpec<
   refused?: Readonly<Record<string, string | RefusedField>>;
   response: ResponseSpec<Data>;
   auth: A;
+  /**
+   * GET routes only: answers may be reused from the gateway's ResponseCache until a change notice
+   * (see ResponseCache). Only for reads of read models whose owners publish change notices; never
+   * for live answers (stats, logs).
+   */
+  cache?: boolean;
   handler: (
     req: RouteRequest<ParamsOut<Params>, QueryOut<Query>, BodyOut<Body>, A>,
   ) => Promise<z.input<Data>> | z.input<Data>;
@@ -127,6 +133,7 @@ export interface Route {
     readonly description: string | undefined;
   };
   readonly auth: AuthMode;
+  readonly cache: boolean;
   readonly handler: AnyHandler;
   /** Matches the path below the base path, with or without a trailing slash (for 405 answers). */
   readonly pattern: RegExp;
@@ -182,6 +189,7 @@ export function defineRoute<
   if (![200, 201, 202].includes(status)) fail('response.status must be 200, 201 or 202');
   if (!['none', 'token', 'admin'].includes(spec.auth)) fail(`auth must be 'none', 'token' or 'admin'`);
   if (typeof spec.handler !== 'function') fail('handler must be a function');
+  if (spec.cache && methods.some((m) => m !== 'GET')) fail('only GET routes may be cached');
 
   const bodyKeys = new Set(spec.body instanceof z.ZodObject ? Object.keys(spec.body.shape) : []);
   const refused = new Map<string, Required<RefusedField>>();
@@ -213,6 +221,7 @@ export function defineRoute<
       description: spec.response.description,
     },
     auth: spec.auth,
+    cache: spec.cache ?? false,
     handler: spec.handler as AnyHandler,
     pattern: pathPattern(spec.path),
   });

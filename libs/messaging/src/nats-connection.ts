@@ -6,6 +6,8 @@ export interface NatsConnectionOptions {
   /** Shown in the server's connection list: the service's name. */
   name: string;
   log?: (line: string) => void;
+  /** Keep trying until a server answers, instead of failing when none does at first. */
+  waitForServer?: boolean;
 }
 
 /**
@@ -20,6 +22,7 @@ export async function connectNats(options: NatsConnectionOptions): Promise<NatsC
     maxReconnectAttempts: -1,
     reconnectTimeWait: 250,
     pingInterval: 10_000,
+    waitOnFirstConnect: options.waitForServer ?? false,
   });
   void (async () => {
     for await (const status of nc.status()) {

@@ -1,16 +1,18 @@
 // The load generator process of http-load.ts: keep-alive GETs with N in flight for S seconds.
-// argv: <url> <seconds> <concurrency> <token>; prints one JSON line.
+// argv: <url> <seconds> <concurrency> <token>; prints one JSON line. `{n}` in the URL becomes the
+// request's sequence number, so every request is a different URL (no cache can answer it).
 const http = require('node:http');
 const [url, seconds, concurrency, token] = process.argv.slice(2);
 const agent = new http.Agent({ keepAlive: true, maxSockets: Number(concurrency) });
 const latencies = [];
 let errors = 0;
+let sequence = 0;
 const end = Date.now() + Number(seconds) * 1000;
 function one() {
   return new Promise((resolve) => {
     const t0 = process.hrtime.bigint();
     http
-      .get(url, { agent, headers: { authorization: `Bearer ${token}` } }, (res) => {
+      .get(url.replace('{n}', String(sequence++)), { agent, headers: { authorization: `Bearer ${token}` } }, (res) => {
         res.resume();
         res.on('end', () => {
           if (res.statusCode !== 200) errors++;

@@ -101,6 +101,7 @@ export function containerRoutes({ containers }: Backends): Route[] {
       query: listQuery,
       response: { data: pagedSchema('containers', containerSchema), message: 'Containers retrieved' },
       auth: 'token',
+      cache: true,
       handler: ({ query, principal }) => list('')({ query, principal }),
     }),
     defineRoute({
@@ -113,6 +114,7 @@ export function containerRoutes({ containers }: Backends): Route[] {
       query: listQuery,
       response: { data: pagedSchema('containers', containerSchema), message: 'Containers retrieved' },
       auth: 'token',
+      cache: true,
       handler: ({ params, query, principal }) => list(params.id)({ query, principal }),
     }),
     defineRoute({
@@ -124,6 +126,7 @@ export function containerRoutes({ containers }: Backends): Route[] {
       params: { id: idSchema },
       response: { data: containerSchema, message: 'Container retrieved' },
       auth: 'token',
+      cache: true,
       handler: async ({ params, principal }) => containerResource((await containers.getContainer({ id: params.id }, as(principal))).container),
     }),
     defineRoute({
@@ -216,6 +219,7 @@ export function containerRoutes({ containers }: Backends): Route[] {
         message: 'Status logs retrieved',
       },
       auth: 'token',
+      cache: true,
       handler: async ({ params, query, principal }) => {
         const result = await containers.getStatusLogs({ id: params.id, page: pageRequest(query) }, as(principal));
         const logs = result.logs.map((l) => ({
