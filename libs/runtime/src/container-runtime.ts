@@ -161,18 +161,23 @@ export class ContainerRuntime {
   async create(spec: ContainerSpec): Promise<CreateResult> {
     const config = this.containerConfig(spec); // validates before anything happens
     return this.serialised(spec.containerId, async () => {
-      const existing = await this.find(spec.containerId);
+      const [existing] = await Promise.all([
+        this.find(spec.containerId),
+        config.Image === this.baseImage ? ensureBaseImage(this.docker, { tag: this.baseImage }) : undefined,
+      ]);
       if (existing) {
         if (existing.State.Status === 'created') await this.startFound(spec.containerId, existing);
         return { dockerId: existing.Id, status: (await this.inspect(spec.containerId)).state, created: false };
       }
-      if (config.Image === this.baseImage) await ensureBaseImage(this.docker, { tag: this.baseImage });
-      const mounts = spec.hoodyKit ? await this.prepareKit(spec.containerId) : [];
+      const kit = spec.hoodyKit ? await this.kitDirectories(spec.containerId) : undefined;
 
-      let container: Dockerode.Container;
-      try {
-        container = await this.docker.createContainer({ ...config, HostConfig: { ...config.HostConfig, Mounts: mounts } });
-      } catch (error) {
+      // The engine checks mount propagation at start, not at create: the shares mount is made meanwhile.
+      const [created, shared] = await Promise.allSettled([
+        this.docker.createContainer({ ...config, HostConfig: { ...config.HostConfig, Mounts: kit?.mounts ?? [] } }),
+        kit && makeSharedBindMount(kit.shares),
+      ]);
+      if (created.status === 'rejected') {
+        const error = created.reason;
         if (dockerStatusCode(error) === 409) {
           // Created meanwhile by someone else on this engine (another agent process): theirs stands.
           const raced = await this.find(spec.containerId);
@@ -181,6 +186,12 @@ export class ContainerRuntime {
         if (spec.hoodyKit) await this.removeKit(spec.containerId).catch(() => undefined);
         if (dockerStatusCode(error) === 404) throw new ImageNotFoundError(config.Image ?? '');
         throw error;
+      }
+      const container = created.value;
+      if (shared.status === 'rejected') {
+        await container.remove({ force: true, v: true }).catch(() => undefined);
+        await this.removeKit(spec.containerId).catch(() => undefined);
+        throw shared.reason;
       }
       try {
         await container.start();
@@ -468,15 +479,25 @@ export class ContainerRuntime {
 
   /** Creates the kit directories and makes the shares directory a shared mount; returns the container's mounts. */
   private async prepareKit(containerId: string): Promise<Dockerode.MountSettings[]> {
+    const { mounts, shares } = await this.kitDirectories(containerId);
+    await makeSharedBindMount(shares);
+    return mounts;
+  }
+
+  /** The kit's directories, and the engine mounts of them; the shares directory still needs its shared mount. */
+  private async kitDirectories(containerId: string): Promise<{ mounts: Dockerode.MountSettings[]; shares: string }> {
     const dir = this.containerDir(containerId);
     await mkdir(join(dir, 'storage'), { recursive: true });
     await mkdir(join(dir, 'shares'), { recursive: true });
     const real = await realpath(dir); // mountinfo shows resolved paths
-    await makeSharedBindMount(join(real, 'shares'));
-    return [
-      { Type: 'bind', Source: join(real, 'storage'), Target: KIT_STORAGE_PATH, ReadOnly: false },
-      { Type: 'bind', Source: join(real, 'shares'), Target: KIT_SHARES_PATH, ReadOnly: false, BindOptions: { Propagation: 'rslave' } },
-    ];
+    const shares = join(real, 'shares');
+    return {
+      shares,
+      mounts: [
+        { Type: 'bind', Source: join(real, 'storage'), Target: KIT_STORAGE_PATH, ReadOnly: false },
+        { Type: 'bind', Source: shares, Target: KIT_SHARES_PATH, ReadOnly: false, BindOptions: { Propagation: 'rslave' } },
+      ],
+    };
   }
 
   /**

@@ -53,8 +53,9 @@ export async function makeSharedBindMount(dir: string): Promise<void> {
   // The last entry is the one on top (what the path resolves to).
   const top = entries.at(-1);
   if (top?.propagation.some((p) => p.startsWith('shared:'))) return;
-  if (top === undefined) await run('mount', ['--bind', dir, dir]);
-  await run('mount', ['--make-rshared', dir]);
+  // one mount(8) call does both: the propagation change follows the bind (util-linux ≥ 2.23)
+  if (top === undefined) await run('mount', ['--bind', '--make-rshared', dir, dir]);
+  else await run('mount', ['--make-rshared', dir]);
 }
 
 /**
