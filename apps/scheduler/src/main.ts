@@ -58,7 +58,7 @@ async function main(): Promise<void> {
     joinTokenTtlS: config.HOODY_SCHEDULER_JOIN_TOKEN_TTL_S,
     log,
     // Called on heartbeats only, once everything below exists.
-    onServerUp: (serverId) => void reconciler.reconcileServer(serverId),
+    onServerUp: (serverId, cameBack) => void reconciler.reconcileServer(serverId, { autostart: cameBack }),
   });
   const reconciler = new Reconciler(lifecycle, commands, queries, agents, registry, { intervalMs: config.HOODY_SCHEDULER_RECONCILE_MS, log, metrics });
   const deletions = new ProjectDeletions(store, readModel, lifecycle, log);

@@ -398,7 +398,9 @@ describe('scheduler with auth and an agent on a real engine', () => {
     expect(again.container?.status).toBe(S.RUNNING);
   });
 
-  it('turns the server offline after 3 missed heartbeats when its agent dies, online when it is back', async () => {
+  it('turns the server offline after 3 missed heartbeats when its agent dies, online when it is back; autostart brings back what was running', async () => {
+    const defaultProject = (await projects.listProjects({ realmId: '', page: undefined }, as(admin))).projects.find((p) => p.isDefault);
+    const manual = (await create('no-autostart', { autostart: false, projectId: defaultProject?.id })).container?.id ?? '';
     const killed = Date.now();
     await agentService.stop('SIGKILL');
     await eventually('the server to go offline', async () => ((await server()).status === scheduler.ServerStatus.OFFLINE ? true : undefined));
@@ -411,11 +413,23 @@ describe('scheduler with auth and an agent on a real engine', () => {
     await containers.deleteContainer({ id: ids.renamed }, as(admin));
     expect((await get(ids.renamed)).status).toBe(S.DELETING);
     expect(await dockerOf(ids.renamed)).toBeDefined();
+    // the engine restarts while the server is away: its containers stop, and nobody reports it
+    for (const id of [ids.web, manual]) await docker.getContainer((await dockerOf(id)).Id).stop({ t: 0 });
     await agentService.start();
     await eventually('the server to come back online', async () => ((await server()).status === scheduler.ServerStatus.ONLINE ? true : undefined));
     await eventually('the pending deletion to finish', async () => ((await failure(get(ids.renamed))).errorCode === 'CONTAINER_NOT_FOUND' ? true : undefined));
     expect(await dockerOf(ids.renamed)).toBeUndefined();
     expect((await dockerOf(ids.web)).Id).toBe(ids.webDocker);
+    // autostart (the default) starts it again; without autostart it stays stopped
+    await eventually('web to be started again', async () => ((await get(ids.web)).status === S.RUNNING && (await dockerOf(ids.web)).State === 'running' ? true : undefined));
+    const newest = await containers.getStatusLogs({ id: ids.web, page: { page: 1, limit: 2, sortBy: 'transition_time', sortOrder: common.SortOrder.DESC } }, as(admin));
+    expect(newest.logs.map((l) => [l.toStatus, l.triggeredBy])).toEqual([
+      [S.RUNNING, 'system:autostart'],
+      [S.STOPPED, 'system:reconciler'],
+    ]);
+    await eventually('the stop without autostart to be recorded', async () => ((await get(manual)).status === S.STOPPED ? true : undefined));
+    expect((await dockerOf(manual)).State).toBe('exited');
+    await containers.deleteContainer({ id: manual }, as(admin));
   });
 
   it('rebuilds the same list, statuses and status logs after every process restarts, leaving running containers running', async () => {

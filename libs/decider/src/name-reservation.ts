@@ -9,10 +9,11 @@ export type NameCommand = { type: 'ReserveName'; ownerId: string; at: string } |
 
 export type NameEvent = { type: 'NameReserved'; data: { ownerId: string; at: string } } | { type: 'NameReleased'; data: { ownerId: string; at: string } };
 
-export type NameState = { holder: string | null };
+/** Who holds the name, and since when. */
+export type NameState = { holder: string | null; since: string | null };
 
 export const nameReservationDecider: Decider<NameCommand, NameEvent, NameState> = {
-  initialState: { holder: null },
+  initialState: { holder: null, since: null },
   decide(command, state) {
     switch (command.type) {
       case 'ReserveName':
@@ -29,9 +30,9 @@ export const nameReservationDecider: Decider<NameCommand, NameEvent, NameState> 
   evolve(_state, event) {
     switch (event.type) {
       case 'NameReserved':
-        return { holder: event.data.ownerId };
+        return { holder: event.data.ownerId, since: event.data.at };
       case 'NameReleased':
-        return { holder: null };
+        return { holder: null, since: null };
       default:
         return assertNever(event);
     }

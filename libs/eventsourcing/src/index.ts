@@ -1,3 +1,4 @@
 export * from './command-handler';
 export * from './projection-runner';
 export * from './statement-cache';
+export * from './name-reservations';

@@ -5,9 +5,9 @@ import {
   type ProjectSettings,
   type TokenSettings,
 } from '@hoody/auth-domain';
-import { CommandRejected, nameReservationDecider } from '@hoody/decider';
+import { CommandRejected } from '@hoody/decider';
 import type { EventMetadata, EventStore } from '@hoody/event-store';
-import { createCommandHandler, type ProjectionRunner } from '@hoody/eventsourcing';
+import { createCommandHandler, NameReservations, type ProjectionRunner } from '@hoody/eventsourcing';
 import { streams } from '../streams';
 
 /** Time, ids and secrets come from outside, so that tests can pin them. */
@@ -38,7 +38,8 @@ export class AuthCommands {
   private readonly users;
   private readonly tokens;
   private readonly projects;
-  private readonly names;
+  private readonly usernames: NameReservations;
+  private readonly projectAliases: NameReservations;
 
   constructor(
     store: EventStore,
@@ -48,13 +49,14 @@ export class AuthCommands {
     this.users = createCommandHandler(store, userDecider);
     this.tokens = createCommandHandler(store, tokenDecider);
     this.projects = createCommandHandler(store, projectDecider);
-    this.names = createCommandHandler(store, nameReservationDecider);
+    this.usernames = new NameReservations(store, { holderStream: streams.user, now: () => env.now() });
+    this.projectAliases = new NameReservations(store, { holderStream: streams.project, now: () => env.now() });
   }
 
   /** A user with a default project and a first token. */
   async createUser(input: { username: string; isAdmin: boolean }, metadata: EventMetadata) {
     const userId = this.env.newId();
-    await this.reserve(streams.username(input.username), userId, 'USERNAME_TAKEN', `username ${input.username} is taken`, metadata);
+    await this.reserve(this.usernames, streams.username(input.username), userId, 'USERNAME_TAKEN', `username ${input.username} is taken`, metadata);
     await this.users(streams.user(userId), { type: 'CreateUser', userId, username: input.username, isAdmin: input.isAdmin, at: this.at() }, { metadata });
     const projectId = await this.createProject(userId, { alias: 'default', color: null, maxContainers: null, realmIds: [] }, metadata, true);
     const token = await this.createToken(userId, null, { ...DEFAULT_TOKEN_SETTINGS, alias: 'default' }, metadata);
@@ -92,13 +94,13 @@ export class AuthCommands {
   async createProject(userId: string, settings: ProjectSettings, metadata: EventMetadata, isDefault = false): Promise<string> {
     const projectId = this.env.newId();
     const alias = streams.projectAlias(userId, settings.alias);
-    await this.reserve(alias, projectId, 'NAME_TAKEN', `a project named ${settings.alias} exists`, metadata);
+    await this.reserve(this.projectAliases, alias, projectId, 'NAME_TAKEN', `a project named ${settings.alias} exists`, metadata);
     try {
       const result = await this.projects(streams.project(projectId), { type: 'CreateProject', projectId, userId, isDefault, settings, at: this.at() }, { metadata });
       await this.settle(result.position);
       return projectId;
     } catch (error) {
-      await this.names(alias, { type: 'ReleaseName', ownerId: projectId, at: this.at() }, { metadata });
+      await this.projectAliases.release(alias, projectId, metadata);
       throw error;
     }
   }
@@ -107,26 +109,26 @@ export class AuthCommands {
   async updateProject(project: { id: string; userId: string; alias: string }, changes: Partial<ProjectSettings>, metadata: EventMetadata): Promise<void> {
     const renamed = changes.alias !== undefined && changes.alias.toLowerCase() !== project.alias.toLowerCase();
     const newAlias = renamed ? streams.projectAlias(project.userId, changes.alias as string) : undefined;
-    if (newAlias) await this.reserve(newAlias, project.id, 'NAME_TAKEN', `a project named ${changes.alias} exists`, metadata);
+    if (newAlias) await this.reserve(this.projectAliases, newAlias, project.id, 'NAME_TAKEN', `a project named ${changes.alias} exists`, metadata);
     try {
       const result = await this.projects(streams.project(project.id), { type: 'UpdateProject', changes, at: this.at() }, { metadata });
-      if (newAlias) await this.names(streams.projectAlias(project.userId, project.alias), { type: 'ReleaseName', ownerId: project.id, at: this.at() }, { metadata });
+      if (newAlias) await this.projectAliases.release(streams.projectAlias(project.userId, project.alias), project.id, metadata);
       await this.settle(result.position);
     } catch (error) {
-      if (newAlias) await this.names(newAlias, { type: 'ReleaseName', ownerId: project.id, at: this.at() }, { metadata });
+      if (newAlias) await this.projectAliases.release(newAlias, project.id, metadata);
       throw error;
     }
   }
 
   async deleteProject(project: { id: string; userId: string; alias: string }, metadata: EventMetadata): Promise<void> {
     const result = await this.projects(streams.project(project.id), { type: 'DeleteProject', at: this.at() }, { metadata });
-    await this.names(streams.projectAlias(project.userId, project.alias), { type: 'ReleaseName', ownerId: project.id, at: this.at() }, { metadata });
+    await this.projectAliases.release(streams.projectAlias(project.userId, project.alias), project.id, metadata);
     await this.settle(result.position);
   }
 
-  private async reserve(stream: string, ownerId: string, code: string, message: string, metadata: EventMetadata): Promise<void> {
+  private async reserve(names: NameReservations, stream: string, ownerId: string, code: string, message: string, metadata: EventMetadata): Promise<void> {
     try {
-      await this.names(stream, { type: 'ReserveName', ownerId, at: this.at() }, { metadata });
+      await names.reserve(stream, ownerId, metadata);
     } catch (error) {
       if (error instanceof CommandRejected && error.code === 'NAME_TAKEN') throw new CommandRejected(code, message);
       throw error;

@@ -1,6 +1,6 @@
-import { CommandRejected, fold, nameReservationDecider } from '@hoody/decider';
+import { CommandRejected, fold } from '@hoody/decider';
 import type { EventMetadata, EventStore } from '@hoody/event-store';
-import { createCommandHandler, type ProjectionRunner } from '@hoody/eventsourcing';
+import { createCommandHandler, NameReservations, type ProjectionRunner } from '@hoody/eventsourcing';
 import {
   CONTAINER_NAME_PATTERN,
   containerDecider,
@@ -37,7 +37,8 @@ export class SchedulerCommands {
   private readonly containers;
   private readonly servers;
   private readonly joinTokens;
-  private readonly names;
+  private readonly containerNames: NameReservations;
+  private readonly serverNames: NameReservations;
 
   constructor(
     private readonly store: EventStore,
@@ -47,7 +48,8 @@ export class SchedulerCommands {
     this.containers = createCommandHandler(store, containerDecider);
     this.servers = createCommandHandler(store, serverDecider);
     this.joinTokens = createCommandHandler(store, joinTokenDecider);
-    this.names = createCommandHandler(store, nameReservationDecider);
+    this.containerNames = new NameReservations(store, { holderStream: streams.container, now: () => env.now() });
+    this.serverNames = new NameReservations(store, { holderStream: streams.server, now: () => env.now() });
   }
 
   now(): string {
@@ -75,11 +77,11 @@ export class SchedulerCommands {
   ): Promise<void> {
     checkName(input.settings.name);
     const name = streams.containerName(input.projectId, input.settings.name);
-    await this.reserve(name, input.containerId, `a container named ${input.settings.name} exists in this project`, metadata);
+    await this.reserve(this.containerNames, name, input.containerId, `a container named ${input.settings.name} exists in this project`, metadata);
     try {
       await this.container(input.containerId, { type: 'RequestContainer', ...input, at: this.now() }, metadata);
     } catch (error) {
-      await this.names(name, { type: 'ReleaseName', ownerId: input.containerId, at: this.now() }, { metadata });
+      await this.containerNames.release(name, input.containerId, metadata);
       throw error;
     }
   }
@@ -103,18 +105,18 @@ export class SchedulerCommands {
     if (changes.name !== undefined) checkName(changes.name);
     const renamed = changes.name !== undefined && changes.name.toLowerCase() !== container.name.toLowerCase();
     const newName = renamed ? streams.containerName(container.projectId, changes.name as string) : undefined;
-    if (newName) await this.reserve(newName, container.id, `a container named ${changes.name} exists in this project`, metadata);
+    if (newName) await this.reserve(this.containerNames, newName, container.id, `a container named ${changes.name} exists in this project`, metadata);
     try {
       await this.container(container.id, { type: 'UpdateContainer', changes, at: this.now() }, metadata);
       if (newName) await this.releaseContainerName(container, metadata);
     } catch (error) {
-      if (newName) await this.names(newName, { type: 'ReleaseName', ownerId: container.id, at: this.now() }, { metadata });
+      if (newName) await this.containerNames.release(newName, container.id, metadata);
       throw error;
     }
   }
 
   async releaseContainerName(container: { id: string; projectId: string; name: string }, metadata: EventMetadata): Promise<void> {
-    await this.names(streams.containerName(container.projectId, container.name), { type: 'ReleaseName', ownerId: container.id, at: this.now() }, { metadata });
+    await this.containerNames.release(streams.containerName(container.projectId, container.name), container.id, metadata);
   }
 
   // ---- servers and join tokens -------------------------------------------------------------------
@@ -149,7 +151,7 @@ export class SchedulerCommands {
     metadata: EventMetadata,
   ): Promise<void> {
     const name = streams.serverName(input.name);
-    await this.reserve(name, input.serverId, `a server named ${input.name} is registered`, metadata);
+    await this.reserve(this.serverNames, name, input.serverId, `a server named ${input.name} is registered`, metadata);
     try {
       if (input.joinToken) {
         await this.joinTokens(
@@ -174,7 +176,7 @@ export class SchedulerCommands {
         metadata,
       );
     } catch (error) {
-      await this.names(name, { type: 'ReleaseName', ownerId: input.serverId, at: this.now() }, { metadata });
+      await this.serverNames.release(name, input.serverId, metadata);
       throw error;
     }
   }
@@ -186,9 +188,9 @@ export class SchedulerCommands {
 
   // ------------------------------------------------------------------------------------------------
 
-  private async reserve(stream: string, ownerId: string, message: string, metadata: EventMetadata): Promise<void> {
+  private async reserve(names: NameReservations, stream: string, ownerId: string, message: string, metadata: EventMetadata): Promise<void> {
     try {
-      await this.names(stream, { type: 'ReserveName', ownerId, at: this.now() }, { metadata });
+      await names.reserve(stream, ownerId, metadata);
     } catch (error) {
       if (error instanceof CommandRejected && error.code === 'NAME_TAKEN') throw new CommandRejected('NAME_TAKEN', message);
       throw error;

@@ -25,6 +25,7 @@ export const SYSTEM = {
   provisioner: 'system:provisioner',
   runtime: 'system:runtime',
   reconciler: 'system:reconciler',
+  autostart: 'system:autostart',
 } as const;
 
 export const systemMetadata = (who: string): EventMetadata => ({ principal: who });
@@ -261,6 +262,24 @@ export class ContainerLifecycle {
         return this.observeNow(containerId, who);
       })
       .catch((error: Error) => this.options.log(`scheduler: looking at container ${containerId} failed: ${error.message}`));
+  }
+
+  /**
+   * A container that was running when its server went away, and is stopped now that it is back:
+   * the stop is recorded, then, its `autostart` being on, it is started again.
+   */
+  autostart(containerId: string): Promise<void> {
+    return this.locks
+      .run(containerId, async () => {
+        await this.observeNow(containerId, SYSTEM.reconciler);
+        const row = this.queries.container(containerId);
+        if (!row || row.status !== 'stopped' || !row.autostart) return;
+        const server = this.reachableServerOf(row);
+        const { container } = await AGENT_OPERATIONS.start(this.agents.for(server.agentUrl), containerId);
+        if (container) await this.recordReality(containerId, container, SYSTEM.autostart);
+        this.options.log(`scheduler: container ${containerId} (${row.name}) started again on ${server.name} (autostart)`);
+      })
+      .catch((error: Error) => this.options.log(`scheduler: autostarting container ${containerId} failed: ${error.message}`));
   }
 
   /** A project's deletion cascades to its containers (the auth service deletes projects; this follows). */

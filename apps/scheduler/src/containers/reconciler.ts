@@ -29,12 +29,17 @@ export interface ReconcilerOptions {
  * - a platform-labelled Docker container with no record (or a deleted one): reported on the
  *   server (ServerOrphansReported, the `orphan_containers` of GetServer), logged and counted
  *   (`hoody_scheduler_orphan_containers`); never deleted, never adopted;
- * - containers of deleted projects: deleted (a project's deletion cascades).
+ * - containers of deleted projects: deleted (a project's deletion cascades);
+ * - when a server comes back online (it was recorded offline: its engine may have restarted), a
+ *   container recorded `running` that the engine shows stopped is started again if its `autostart`
+ *   is on (status logs: stopped, then running, by `system:autostart`); without autostart it stays
+ *   `stopped`.
  */
 export class Reconciler {
   private timer?: NodeJS.Timeout;
   private readonly running = new Map<string, Promise<void>>();
-  private readonly again = new Set<string>();
+  /** Servers to reconcile once more after the current run; true when that run must autostart. */
+  private readonly again = new Map<string, boolean>();
   /** Servers whose agent did not answer the last time (said once per streak). */
   private readonly unreachable = new Set<string>();
   private sweeping?: Promise<void>;
@@ -75,24 +80,27 @@ export class Reconciler {
   }
 
   /** One server; a request while one runs makes it run once more afterwards. */
-  reconcileServer(serverId: string): Promise<void> {
+  reconcileServer(serverId: string, options: { autostart?: boolean } = {}): Promise<void> {
+    const autostart = options.autostart ?? false;
     if (this.stopped) return Promise.resolve();
     const current = this.running.get(serverId);
     if (current) {
-      this.again.add(serverId);
+      this.again.set(serverId, (this.again.get(serverId) ?? false) || autostart);
       return current;
     }
-    const work = this.reconcileServerNow(serverId)
+    const work = this.reconcileServerNow(serverId, autostart)
       .catch((error: Error) => this.options.log(`scheduler: reconciling server ${serverId} failed: ${error.message}`))
       .finally(() => {
         this.running.delete(serverId);
-        if (this.again.delete(serverId)) void this.reconcileServer(serverId);
+        const again = this.again.get(serverId);
+        this.again.delete(serverId);
+        if (again !== undefined) void this.reconcileServer(serverId, { autostart: again });
       });
     this.running.set(serverId, work);
     return work;
   }
 
-  private async reconcileServerNow(serverId: string): Promise<void> {
+  private async reconcileServerNow(serverId: string, autostart: boolean): Promise<void> {
     const server = this.queries.server(serverId);
     if (!server || server.status !== 'online') return;
     let engine: agent.ContainerInfo[];
@@ -123,6 +131,10 @@ export class Reconciler {
       }
       const info = onEngine.get(row.id);
       const engineStatus = info ? observedOf(info.state) : undefined;
+      if (autostart && row.autostart && row.status === 'running' && engineStatus === 'stopped') {
+        await this.lifecycle.autostart(row.id);
+        continue;
+      }
       const agrees = engineStatus !== undefined ? engineStatus === row.status : row.status === 'failed';
       // Looked at again, under the container's lock: the list may predate an operation in flight.
       if (!agrees) await this.lifecycle.observe(row.id, SYSTEM.reconciler);

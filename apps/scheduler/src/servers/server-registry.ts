@@ -34,8 +34,11 @@ export interface ServerRegistryOptions {
   trustLocalAgents: boolean;
   joinTokenTtlS: number;
   log(line: string): void;
-  /** A server was seen alive for the first time by this process, or came back online. */
-  onServerUp(serverId: string): void;
+  /**
+   * A server was seen alive for the first time by this process, or came back online (`cameBack`:
+   * it was recorded offline, so its engine may have restarted meanwhile).
+   */
+  onServerUp(serverId: string, cameBack: boolean): void;
 }
 
 /**
@@ -215,7 +218,7 @@ export class ServerRegistry {
   private seen(serverId: string, cameUp: boolean): void {
     const first = !this.lastSeen.has(serverId);
     this.lastSeen.set(serverId, Date.now());
-    if (first || cameUp) this.options.onServerUp(serverId);
+    if (first || cameUp) this.options.onServerUp(serverId, cameUp);
   }
 
   private async validJoinToken(joinToken: string): Promise<JoinTokenRecord> {

@@ -1,0 +1,61 @@
+import { CommandRejected, fold, nameReservationDecider, type NameEvent } from '@hoody/decider';
+import type { EventMetadata, EventStore } from '@hoody/event-store';
+import { createCommandHandler } from './command-handler';
+
+export interface NameReservationsOptions {
+  /** The stream of the aggregate a holder id names (`container-<id>`): it must exist once the holder was created. */
+  holderStream(holderId: string): string;
+  now(): Date;
+  /** How long a reservation may wait for its holder's first event before it counts as abandoned (default 60 s). */
+  graceMs?: number;
+}
+
+/**
+ * Unique names through nameReservationDecider, with one repair: a name is reserved before its
+ * holder is recorded, so a process that dies between the two leaves a reservation whose holder never
+ * came into being. Whoever asks for that name later, once the grace period is over, releases it on
+ * the missing holder's behalf and takes it; a holder that exists keeps its name.
+ */
+export class NameReservations {
+  private readonly names;
+  private readonly graceMs: number;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly options: NameReservationsOptions,
+  ) {
+    this.names = createCommandHandler(store, nameReservationDecider);
+    this.graceMs = options.graceMs ?? 60_000;
+  }
+
+  /** Reserves `stream` for `ownerId`; CommandRejected NAME_TAKEN when someone else holds it. */
+  async reserve(stream: string, ownerId: string, metadata?: EventMetadata): Promise<void> {
+    try {
+      await this.names(stream, { type: 'ReserveName', ownerId, at: this.at() }, { metadata });
+    } catch (error) {
+      if (!(error instanceof CommandRejected && error.code === 'NAME_TAKEN')) throw error;
+      if (!(await this.releaseAbandoned(stream, metadata))) throw error;
+      await this.names(stream, { type: 'ReserveName', ownerId, at: this.at() }, { metadata });
+    }
+  }
+
+  /** Releases `stream` if `ownerId` holds it (otherwise nothing happens). */
+  async release(stream: string, ownerId: string, metadata?: EventMetadata): Promise<void> {
+    await this.names(stream, { type: 'ReleaseName', ownerId, at: this.at() }, { metadata });
+  }
+
+  private async releaseAbandoned(stream: string, metadata: EventMetadata | undefined): Promise<boolean> {
+    const events: NameEvent[] = [];
+    for await (const e of this.store.readStream(stream)) events.push({ type: e.type, data: e.data } as NameEvent);
+    const { holder, since } = fold(nameReservationDecider, events);
+    if (holder === null || since === null) return true; // released meanwhile: try again
+    if (this.options.now().getTime() - Date.parse(since) < this.graceMs) return false;
+    for await (const _ of this.store.readStream(this.options.holderStream(holder), { maxCount: 1 })) return false;
+    await this.release(stream, holder, metadata);
+    return true;
+  }
+
+  private at(): string {
+    return this.options.now().toISOString();
+  }
+}
