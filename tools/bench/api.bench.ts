@@ -2,7 +2,8 @@
  * `npm run bench:api` — the platform as a user starts it (the launcher), on a private Docker engine
  * and NATS server, measured in one run:
  *  - container create through the REST API, p50/p99, against a raw Docker create+start of the same
- *    image and command on the same engine (the ratio is the platform's overhead);
+ *    image and command on the same engine, taken in turn and both left running (the ratio is the
+ *    platform's overhead, hoody_kit mounts included);
  *  - authenticated `GET /api/v1/containers` with 100 containers: req/s, p50/p99, the load from a
  *    separate process (keep-alive, 32 in flight); once as clients read (the same list again and
  *    again: the gateway answers from its response cache until the scheduler's read model announces
@@ -60,23 +61,23 @@ async function main(): Promise<void> {
     const serverId = servers.find((s) => s.status === 'online')?.id;
     if (!serverId) throw new Error('no server came online');
 
-    // raw Docker: `docker run -d` of the same image and command on the same engine
+    // Raw Docker (`docker run -d` of the same image and command on the same engine) and the API,
+    // sample by sample in turn, both left running: each measure sees the same engine load.
     const raw: number[] = [];
-    for (let i = 0; i < SAMPLES; i++) {
-      const t0 = performance.now();
-      const c = await engine.docker.createContainer({ Image: 'hoody/base:latest', Cmd: [...KEEP_ALIVE_COMMAND], HostConfig: { NetworkMode: 'none' } });
-      await c.start();
-      raw.push(performance.now() - t0);
-      await c.remove({ force: true });
-    }
-
     const created: number[] = [];
+    const rawContainers: Array<{ remove(options: object): Promise<unknown> }> = [];
     for (let i = 0; i < SAMPLES; i++) {
-      const t0 = performance.now();
+      let t0 = performance.now();
+      const r = await engine.docker.createContainer({ Image: 'hoody/base:latest', Cmd: [...KEEP_ALIVE_COMMAND], HostConfig: { NetworkMode: 'none' } });
+      await r.start();
+      raw.push(performance.now() - t0);
+      rawContainers.push(r);
+      t0 = performance.now();
       const c = await api<{ name: string; status: string }>('POST', `/projects/${defaultProjectId}/containers`, { server_id: serverId, name: `bench-${i}` });
       created.push(performance.now() - t0);
       if (c.status !== 'running') throw new Error(`container ${c.name} is ${c.status}`);
     }
+    for (const r of rawContainers) await r.remove({ force: true });
     for (let i = SAMPLES; i < 100; i++) await api('POST', `/projects/${defaultProjectId}/containers`, { server_id: serverId, name: `bench-${i}` });
 
     const load = (seconds: number, query = '') => runHttpLoad(`${base}/api/v1/containers?limit=20${query}`, { seconds, concurrency: 32, token });
