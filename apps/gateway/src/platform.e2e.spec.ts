@@ -1,58 +1,28 @@
 import { HoodyApiError, HoodyClient } from '@hoody-ai/hoody-sdk';
-import { startDockerEngine, testDocker, testDockerHost, testNatsUrl } from '@hoody/test-support';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { startDockerEngine, testDocker, testNatsUrl } from '@hoody/test-support';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { launcher } from './testing/launcher';
 
 const root = resolve(__dirname, '../../..');
-const portBase = 30000 + Math.floor(Math.random() * 200) * 100;
-const base = `http://127.0.0.1:${portBase + 80}`;
 
 /** The platform as a user starts it: `npm start`, i.e. the launcher, one process per app. */
 describe('the platform through its REST API, SDK and CLI', () => {
   const home = mkdtempSync(join(tmpdir(), 'hoody-platform-'));
-  let platform: ChildProcess;
+  const platform = launcher(home);
+  const { base, start, stop } = platform;
   let adminToken: string;
   let admin: HoodyClient;
 
-  async function start(): Promise<void> {
-    platform = spawn(process.execPath, ['--import', 'tsx', join(root, 'tools/start.ts')], {
-      cwd: root,
-      env: {
-        ...process.env,
-        HOODY_HOME: home,
-        HOODY_PORT_BASE: String(portBase),
-        HOODY_GATEWAY_PORT: String(portBase + 80),
-        // Read answers are cached for ten minutes here: a change the tests see arrived as a change notice.
-        HOODY_GATEWAY_CACHE_TTL_MS: '600000',
-        NATS_URL: testNatsUrl(),
-        DOCKER_HOST: testDockerHost(),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    await new Promise<void>((ready, fail) => {
-      const seen = (d: Buffer) => {
-        output += d;
-        if (output.includes('hoody: ready')) ready();
-      };
-      platform.stdout?.on('data', seen);
-      platform.stderr?.on('data', seen);
-      platform.once('exit', (code) => fail(new Error(`the platform exited (${code}):\n${output}`)));
-    });
-  }
-  async function stop(): Promise<void> {
-    platform.kill('SIGTERM');
-    await new Promise((r) => platform.once('exit', r));
-  }
   const hoody = (...args: string[]) =>
     promisify(execFile)(join(root, 'bin/hoody'), args, { env: { ...process.env, HOODY_BASE_URL: base, HOODY_TOKEN: adminToken } });
 
   beforeAll(async () => {
     await start();
-    adminToken = readFileSync(join(home, 'admin-token'), 'utf8').trim();
+    adminToken = platform.adminToken();
     admin = new HoodyClient({ baseURL: base, token: adminToken });
   }, 90_000);
   afterAll(async () => {

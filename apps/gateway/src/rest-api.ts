@@ -6,6 +6,7 @@ import type { GatewayConfig } from './config';
 import { containerRoutes } from './routes/container.routes';
 import { healthRoutes } from './routes/health.routes';
 import { projectRoutes } from './routes/project.routes';
+import { realmRoutes } from './routes/realm.routes';
 import { serverRoutes } from './routes/server.routes';
 import { tokenRoutes } from './routes/token.routes';
 import { userRoutes } from './routes/user.routes';
@@ -16,6 +17,7 @@ export function allRoutes(config: GatewayConfig, backends: Backends): Route[] {
     ...tokenRoutes(backends),
     ...userRoutes(backends),
     ...projectRoutes(backends),
+    ...realmRoutes(backends),
     ...serverRoutes(backends),
     ...containerRoutes(backends),
   ];

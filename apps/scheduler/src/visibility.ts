@@ -1,13 +1,16 @@
 import type { common } from '@hoody/contracts';
+import { realmVisible, realmVisibleSql } from '@hoody/tenancy';
 
 /**
- * Who sees what, in one place (issue 4 replaces it with realms and server pools). A resource out
- * of sight does not exist: 404 on read, update and delete, absent from lists and counts.
+ * Who sees what in the scheduler: ownership here, realms through @hoody/tenancy (the platform's one
+ * rule). A resource out of sight does not exist: 404 on read, update and delete, absent from lists
+ * and counts.
  *
- * For now:
- * - a project, and every container in it, is seen by the project's owner only (admins included:
- *   an admin sees their own projects' containers, not everyone's);
- * - a server is seen by its owner and by admins, and containers may be placed on the servers one sees.
+ * - a project is seen by its owner (admins included: an admin sees their own projects, not
+ *   everyone's), when its realm_ids pass the realm rule;
+ * - a container, by the owner of its project, when its own realm_ids pass the realm rule;
+ * - a server by its owner and by admins, and containers may be placed on the servers one sees
+ *   (server pools change this).
  */
 
 /** A SQL condition with its parameters, to AND into a query. */
@@ -19,6 +22,7 @@ export interface Scope {
 export interface ProjectOwnership {
   userId: string;
   deleted: boolean;
+  realmIds: string[];
 }
 
 export interface ServerOwnership {
@@ -26,13 +30,21 @@ export interface ServerOwnership {
 }
 
 export const visibility = {
-  project(principal: common.Principal, project: ProjectOwnership | undefined): boolean {
-    return project !== undefined && !project.deleted && project.userId === principal.userId;
+  project(principal: common.Principal, project: ProjectOwnership | undefined): project is ProjectOwnership {
+    return project !== undefined && !project.deleted && project.userId === principal.userId && realmVisible(principal, project);
+  },
+
+  container(principal: common.Principal, container: { realmIds: string[] }, project: Omit<ProjectOwnership, 'realmIds'> | undefined): boolean {
+    return project !== undefined && !project.deleted && project.userId === principal.userId && realmVisible(principal, container);
   },
 
   /** Containers the principal sees, over `containers c`. */
   containers(principal: common.Principal): Scope {
-    return { sql: 'c.project_id IN (SELECT id FROM projects WHERE user_id = ? AND deleted = 0)', params: [principal.userId] };
+    const realms = realmVisibleSql(principal, 'c.realm_ids');
+    return {
+      sql: `c.project_id IN (SELECT id FROM projects WHERE user_id = ? AND deleted = 0) AND ${realms.sql}`,
+      params: [principal.userId, ...realms.params],
+    };
   },
 
   server(principal: common.Principal, server: ServerOwnership | undefined): boolean {

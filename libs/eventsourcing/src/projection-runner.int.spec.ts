@@ -8,9 +8,11 @@ import { ProjectionRunner, type SqliteProjection } from './projection-runner';
 // A read model of orders: one row per order with its item count and last status.
 const orders = (failOn?: string): SqliteProjection => ({
   name: 'orders',
+  version: 1,
   filter: { streamPrefixes: ['order-'] },
   setup: (db) => db.exec('CREATE TABLE IF NOT EXISTS orders (id TEXT PRIMARY KEY, items INTEGER NOT NULL, status TEXT NOT NULL)'),
   reset: (db) => db.exec('DELETE FROM orders'),
+  drop: (db) => db.exec('DROP TABLE IF EXISTS orders'),
   apply: (db, e) => {
     if (e.streamId === failOn) throw new Error('projection bug');
     const id = e.streamId;
@@ -101,6 +103,26 @@ describe('projection runner', () => {
     await runner.waitFor(checkpoint);
     await runner.stop();
     expect(readModel(db)).toEqual(before);
+    db.close();
+  });
+
+  it('drops and rebuilds a read model built with another version of the projection', async () => {
+    const db = new Database(join(dir, 'versions.db'));
+    const first = new ProjectionRunner(store, db, orders());
+    first.start();
+    await first.waitFor(last);
+    await first.stop();
+    const before = readModel(db);
+    db.exec('ALTER TABLE orders ADD COLUMN leftover TEXT'); // the old shape
+    const v2 = { ...orders(), version: 2 };
+    const second = new ProjectionRunner(store, db, v2);
+    expect(second.checkpoint).toBe(0);
+    second.start();
+    await second.waitFor(last);
+    await second.stop();
+    expect(readModel(db)).toEqual(before); // rebuilt in the new shape, the same content
+    // the same version again: kept as is
+    expect(new ProjectionRunner(store, db, v2).checkpoint).toBe(second.checkpoint);
     db.close();
   });
 

@@ -8,11 +8,18 @@ import { matchesFilter, type EventStore, type RecordedEvent, type Subscription, 
  */
 export interface SqliteProjection {
   name: string;
+  /**
+   * The shape of the read model. When it differs from the one a database was built with, the
+   * runner drops the projection's tables (`drop`) and rebuilds them from position zero.
+   */
+  version: number;
   filter?: SubscriptionFilter;
   /** Creates the tables (idempotent). */
   setup(db: Database.Database): void;
   /** Empties the tables, for a rebuild. */
   reset(db: Database.Database): void;
+  /** Drops the tables, for a rebuild with another version. */
+  drop(db: Database.Database): void;
   apply(db: Database.Database, event: RecordedEvent): void;
 }
 
@@ -52,11 +59,23 @@ export class ProjectionRunner {
     private readonly options: ProjectionRunnerOptions = {},
   ) {
     db.exec('CREATE TABLE IF NOT EXISTS projection_checkpoints (projection TEXT PRIMARY KEY, position INTEGER NOT NULL)');
-    db.transaction(() => projection.setup(db))();
+    db.exec('CREATE TABLE IF NOT EXISTS projection_versions (projection TEXT PRIMARY KEY, version INTEGER NOT NULL)');
     this.getCheckpoint = db.prepare('SELECT position FROM projection_checkpoints WHERE projection = ?');
     this.setCheckpoint = db.prepare(
       'INSERT INTO projection_checkpoints (projection, position) VALUES (?, ?) ON CONFLICT (projection) DO UPDATE SET position = excluded.position',
     );
+    db.transaction(() => {
+      const built = (db.prepare('SELECT version FROM projection_versions WHERE projection = ?').get(projection.name) as { version: number } | undefined)?.version;
+      if (built !== undefined && built !== projection.version) {
+        projection.drop(db);
+        this.setCheckpoint.run(projection.name, 0);
+      }
+      projection.setup(db);
+      db.prepare('INSERT INTO projection_versions (projection, version) VALUES (?, ?) ON CONFLICT (projection) DO UPDATE SET version = excluded.version').run(
+        projection.name,
+        projection.version,
+      );
+    }).immediate();
     // The checkpoint moves past every event read, wanted or not, so that waitFor(position) is met
     // by unrelated events too and a catch-up never rereads them.
     this.applyBatch = db.transaction((events: RecordedEvent[]) => {

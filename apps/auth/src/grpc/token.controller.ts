@@ -2,11 +2,13 @@ import { status, type Metadata } from '@grpc/grpc-js';
 import type { TokenSettings } from '@hoody/auth-domain';
 import { auth, common, dateFromTimestamp } from '@hoody/contracts';
 import { callerOf, eventMetadata, rpcError, toRpcError } from '@hoody/service-kit';
+import { isRealmRestricted, realmsOnCreate, realmsOnUpdate, tokenWithinReach } from '@hoody/tenancy';
 import { Controller, Inject } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { AuthCommands, DEFAULT_TOKEN_SETTINGS } from '../commands/auth-commands';
 import { AuthQueries, type TokenRow } from '../read-model/auth-queries';
 import { pageInfo, pageOf, tokenMessage } from './mapping';
+import { decideRealms, tokenInReach } from './realm-rule';
 
 export const hashSecret = (secret: string) => createHash('sha256').update(secret).digest('hex');
 
@@ -58,12 +60,17 @@ export class TokenController implements auth.TokenServiceController {
 
   async createToken(request: auth.CreateTokenRequest, metadata?: Metadata): Promise<auth.CreateTokenResponse> {
     const caller = callerOf(metadata);
+    const realmIds = decideRealms(() => realmsOnCreate(caller, request.realmIds));
+    const allowNoRealm = request.allowNoRealm ?? true;
+    if (!tokenWithinReach(caller, { realmIds, allowNoRealm })) {
+      throw rpcError(status.PERMISSION_DENIED, 'INSUFFICIENT_PERMISSIONS', 'a token cannot mint a token wider than itself');
+    }
     try {
       const settings: TokenSettings = {
         ...DEFAULT_TOKEN_SETTINGS,
         alias: request.alias,
-        realmIds: request.realmIds,
-        allowNoRealm: request.allowNoRealm ?? true,
+        realmIds,
+        allowNoRealm,
         expiresAt: request.expiresAt ? dateFromTimestamp(request.expiresAt).toISOString() : null,
         ipWhitelist: request.ipWhitelist,
         permissions: request.permissions ?? DEFAULT_TOKEN_SETTINGS.permissions,
@@ -83,7 +90,8 @@ export class TokenController implements auth.TokenServiceController {
   listTokens(request: auth.ListTokensRequest, metadata?: Metadata): auth.ListTokensResponse {
     const caller = callerOf(metadata);
     const page = pageOf(request.page);
-    const { items, total } = this.queries.tokens(caller.userId, page);
+    const carries = (token: TokenRow) => !request.realmId || token.settings.realmIds.includes(request.realmId);
+    const { items, total } = this.queries.tokens(caller.userId, page, (token) => tokenInReach(caller, token) && carries(token));
     return { tokens: items.map(tokenMessage), pagination: pageInfo(total, page) };
   }
 
@@ -94,9 +102,12 @@ export class TokenController implements auth.TokenServiceController {
   async updateToken(request: auth.UpdateTokenRequest, metadata?: Metadata): Promise<auth.UpdateTokenResponse> {
     const caller = callerOf(metadata);
     this.ownToken(caller, request.id);
+    if (request.allowNoRealm !== undefined && isRealmRestricted(caller)) {
+      throw rpcError(status.PERMISSION_DENIED, 'INSUFFICIENT_PERMISSIONS', 'a realm-restricted token cannot change allow_no_realm');
+    }
     const changes: Partial<TokenSettings> = {
       alias: request.alias,
-      realmIds: request.realmIds?.values,
+      realmIds: decideRealms(() => realmsOnUpdate(caller, request.realmIds?.values)),
       allowNoRealm: request.allowNoRealm,
       expiresAt: request.clearExpiresAt ? null : request.expiresAt ? dateFromTimestamp(request.expiresAt).toISOString() : undefined,
       ipWhitelist: request.ipWhitelist?.values,
@@ -127,32 +138,38 @@ export class TokenController implements auth.TokenServiceController {
   }
 
   async addTokenRealm(request: auth.AddTokenRealmRequest, metadata?: Metadata): Promise<auth.AddTokenRealmResponse> {
-    return this.changeRealm(request, metadata, (id, realm, meta) => this.commands.addTokenRealm(id, realm, meta));
+    return this.relabel(request, metadata, (realms) => [...realms, request.realmId]);
   }
 
   async removeTokenRealm(request: auth.RemoveTokenRealmRequest, metadata?: Metadata): Promise<auth.RemoveTokenRealmResponse> {
-    return this.changeRealm(request, metadata, (id, realm, meta) => this.commands.removeTokenRealm(id, realm, meta));
+    return this.relabel(request, metadata, (realms) => realms.filter((realm) => realm !== request.realmId));
   }
 
-  private async changeRealm(
+  private async relabel(
     request: { id: string; realmId: string },
     metadata: Metadata | undefined,
-    change: (tokenId: string, realmId: string, meta: ReturnType<typeof eventMetadata>) => Promise<void>,
+    edit: (realms: readonly string[]) => string[],
   ): Promise<{ token: auth.Token }> {
     const caller = callerOf(metadata);
-    this.ownToken(caller, request.id);
+    const token = this.ownToken(caller, request.id);
+    const realms = decideRealms(() => realmsOnUpdate(caller, edit(token.settings.realmIds)));
+    // Applied as the idempotent add or remove the rule's outcome calls for: on a realm host the
+    // host's realm stays on the token, so removing that one adds it, which changes nothing.
+    const meta = eventMetadata(caller, metadata);
     try {
-      await change(request.id, request.realmId, eventMetadata(caller, metadata));
+      await (realms?.includes(request.realmId)
+        ? this.commands.addTokenRealm(request.id, request.realmId, meta)
+        : this.commands.removeTokenRealm(request.id, request.realmId, meta));
     } catch (error) {
       throw toRpcError(error);
     }
     return { token: tokenMessage(this.ownToken(caller, request.id)) };
   }
 
-  /** A token of someone else's reads as missing, exactly as one that never existed. */
+  /** A token of someone else's, or out of the caller's reach, reads as missing, exactly as one that never existed. */
   private ownToken(caller: common.Principal, tokenId: string): TokenRow {
     const row = this.queries.token(caller.userId, tokenId);
-    if (!row) throw rpcError(status.NOT_FOUND, 'TOKEN_NOT_FOUND', 'token not found');
+    if (!row || !tokenInReach(caller, row)) throw rpcError(status.NOT_FOUND, 'TOKEN_NOT_FOUND', 'token not found');
     return row;
   }
 }

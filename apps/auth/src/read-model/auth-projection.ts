@@ -11,6 +11,7 @@ const idOf = (streamId: string) => streamId.slice(streamId.indexOf('-') + 1);
 /** Users, tokens and projects as the API shows them; rebuilt from the store at will. */
 export const authProjection: SqliteProjection = {
   name: 'auth',
+  version: 1,
   filter: { streamPrefixes: AUTH_STREAM_PREFIXES },
   setup(db) {
     db.exec(`
@@ -32,6 +33,9 @@ export const authProjection: SqliteProjection = {
   },
   reset(db) {
     db.exec('DELETE FROM users; DELETE FROM tokens; DELETE FROM projects;');
+  },
+  drop(db) {
+    db.exec('DROP TABLE IF EXISTS users; DROP TABLE IF EXISTS tokens; DROP TABLE IF EXISTS projects;');
   },
   apply(db, recorded: RecordedEvent) {
     const event = { type: recorded.type, data: recorded.data } as AuthEvent;

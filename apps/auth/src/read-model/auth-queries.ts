@@ -1,6 +1,7 @@
 import type { ProjectSettings, TokenSettings } from '@hoody/auth-domain';
 import type Database from 'better-sqlite3';
 import { statementCache } from '@hoody/eventsourcing';
+import type { SqlCondition } from '@hoody/tenancy';
 
 export interface UserRow {
   id: string;
@@ -40,10 +41,18 @@ export interface Paged<T> {
   total: number;
 }
 
+export interface RealmCount {
+  realmId: string;
+  count: number;
+}
+
 const PROJECT_SORT: Record<string, string> = { id: 'id', alias: 'alias', created_at: 'created_at', updated_at: 'updated_at', name: 'alias' };
 const TOKEN_SORT: Record<string, string> = { id: 'id', alias: "json_extract(settings, '$.alias')", created_at: 'created_at', updated_at: 'updated_at' };
 
-/** Reads of the auth read model. Everything here is scoped by the caller's user id. */
+/**
+ * Reads of the auth read model. Everything here is scoped by the caller's user id; the tenancy rule
+ * (@hoody/tenancy) is the controllers' to pass in or apply.
+ */
 export class AuthQueries {
   constructor(db: Database.Database) {
     this.sql = statementCache(db);
@@ -80,12 +89,21 @@ export class AuthQueries {
     return row && toToken(row);
   }
 
-  tokens(userId: string, page: Page): Paged<TokenRow> {
-    const total = (this.sql('SELECT COUNT(*) AS n FROM tokens WHERE user_id = ? AND revoked = 0').get(userId) as { n: number }).n;
+  /**
+   * The user's live tokens that `include` keeps, paged. The filter runs here rather than in SQL: the
+   * reach rule (tokenWithinReach) has no SQL form, and a user holds few tokens.
+   */
+  tokens(userId: string, page: Page, include: (token: TokenRow) => boolean): Paged<TokenRow> {
     const order = TOKEN_SORT[page.sortBy] ?? 'created_at';
-    const rows = this.sql(`SELECT * FROM tokens WHERE user_id = ? AND revoked = 0 ORDER BY ${order} ${page.sortOrder}, id LIMIT ? OFFSET ?`)
-      .all(userId, page.limit, (page.page - 1) * page.limit) as Array<Record<string, unknown>>;
-    return { items: rows.map(toToken), total };
+    const kept = this.liveTokens(userId, `${order} ${page.sortOrder}, id`).filter(include);
+    const start = (page.page - 1) * page.limit;
+    return { items: kept.slice(start, start + page.limit), total: kept.length };
+  }
+
+  /** `orderBy` is code, never input. */
+  liveTokens(userId: string, orderBy = 'created_at, id'): TokenRow[] {
+    const rows = this.sql(`SELECT * FROM tokens WHERE user_id = ? AND revoked = 0 ORDER BY ${orderBy}`).all(userId) as Array<Record<string, unknown>>;
+    return rows.map(toToken);
   }
 
   project(userId: string, id: string): ProjectRow | undefined {
@@ -93,12 +111,24 @@ export class AuthQueries {
     return row && toProject(row);
   }
 
-  projects(userId: string, page: Page): Paged<ProjectRow> {
-    const total = (this.sql('SELECT COUNT(*) AS n FROM projects WHERE user_id = ? AND deleted = 0').get(userId) as { n: number }).n;
+  /** The user's projects that `visible` (a condition on `realm_ids`) keeps, and with `realmId` only those carrying it. */
+  projects(userId: string, page: Page, visible: SqlCondition, realmId: string): Paged<ProjectRow> {
+    const carries = realmId ? ' AND EXISTS (SELECT 1 FROM json_each(realm_ids) WHERE value = ?)' : '';
+    const where = `WHERE user_id = ? AND deleted = 0 AND (${visible.sql})${carries}`;
+    const args = [userId, ...visible.params, ...(realmId ? [realmId] : [])];
+    const total = (this.sql(`SELECT COUNT(*) AS n FROM projects ${where}`).get(...args) as { n: number }).n;
     const order = PROJECT_SORT[page.sortBy] ?? 'created_at';
-    const rows = this.sql(`SELECT * FROM projects WHERE user_id = ? AND deleted = 0 ORDER BY ${order} ${page.sortOrder}, id LIMIT ? OFFSET ?`)
-      .all(userId, page.limit, (page.page - 1) * page.limit) as Array<Record<string, unknown>>;
+    const rows = this.sql(`SELECT * FROM projects ${where} ORDER BY ${order} ${page.sortOrder}, id LIMIT ? OFFSET ?`)
+      .all(...args, page.limit, (page.page - 1) * page.limit) as Array<Record<string, unknown>>;
     return { items: rows.map(toProject), total };
+  }
+
+  /** For each realm carried by the user's projects that `visible` (a condition on `p.realm_ids`) keeps, how many carry it. */
+  projectRealmCounts(userId: string, visible: SqlCondition): RealmCount[] {
+    return this.sql(
+      `SELECT r.value AS realmId, COUNT(*) AS count FROM projects p, json_each(p.realm_ids) r
+       WHERE p.user_id = ? AND p.deleted = 0 AND (${visible.sql}) GROUP BY r.value`,
+    ).all(userId, ...visible.params) as RealmCount[];
   }
 
   anyAdmin(): UserRow | undefined {

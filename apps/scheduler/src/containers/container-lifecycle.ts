@@ -95,7 +95,7 @@ export class ContainerLifecycle {
   /** A container out of the caller's sight does not exist. */
   visibleContainer(caller: common.Principal, containerId: string): ContainerRow {
     const row = this.queries.container(containerId);
-    if (!row || row.status === 'deleted' || !visibility.project(caller, this.queries.project(row.projectId))) {
+    if (!row || row.status === 'deleted' || !visibility.container(caller, row, this.queries.project(row.projectId))) {
       throw rpcError(status.NOT_FOUND, 'CONTAINER_NOT_FOUND', 'container not found');
     }
     return row;

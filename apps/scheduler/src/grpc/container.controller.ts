@@ -9,6 +9,7 @@ import { visibility } from '../visibility';
 import { checkId, guarded } from './errors';
 import { containerMessage, OPERATIONS, pageInfo, pageOf, STATUS, statusLogMessage } from './mapping';
 import { BASE_IMAGE_TAG } from '@hoody/runtime';
+import { realmsOnCreate, realmsOnUpdate } from '@hoody/tenancy';
 
 @Controller()
 @scheduler.ContainerServiceControllerMethods()
@@ -35,7 +36,7 @@ export class ContainerController implements scheduler.ContainerServiceController
             autostart: request.autostart ?? true,
             environmentVars: request.environmentVars,
             comment: request.comment || null,
-            realmIds: request.realmIds,
+            realmIds: realmsOnCreate(caller, request.realmIds),
           },
           spec: {
             containerImage: request.containerImage || BASE_IMAGE_TAG, // recorded as what runs
@@ -81,6 +82,18 @@ export class ContainerController implements scheduler.ContainerServiceController
     });
   }
 
+  getRealmUsage(_request: scheduler.GetRealmUsageRequest, metadata?: Metadata): Promise<scheduler.GetRealmUsageResponse> {
+    return guarded(() => ({
+      usages: this.queries.containerRealmUsage(visibility.containers(callerOf(metadata))).map(({ realmId, containers }) => ({
+        realmId,
+        containers,
+        projects: 0,
+        servers: 0,
+        authTokens: 0,
+      })),
+    }));
+  }
+
   updateContainer(request: scheduler.UpdateContainerRequest, metadata?: Metadata): Promise<scheduler.UpdateContainerResponse> {
     return guarded(async () => {
       const caller = callerOf(metadata);
@@ -91,7 +104,7 @@ export class ContainerController implements scheduler.ContainerServiceController
         autostart: request.autostart,
         environmentVars: request.environmentVars?.values,
         comment: request.comment === undefined ? undefined : request.comment || null,
-        realmIds: request.realmIds?.values,
+        realmIds: realmsOnUpdate(caller, request.realmIds?.values),
       };
       const row = await this.lifecycle.update(caller, request.id, changes, eventMetadata(caller, metadata));
       return { container: containerMessage(row) };

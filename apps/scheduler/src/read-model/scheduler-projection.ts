@@ -19,6 +19,7 @@ export const statusLogId = (eventId: string) => createHash('sha256').update(even
  */
 export const schedulerProjection: SqliteProjection = {
   name: 'scheduler',
+  version: 1,
   filter: { streamPrefixes: READ_MODEL_STREAM_PREFIXES },
   setup(db) {
     db.exec(`
@@ -51,6 +52,9 @@ export const schedulerProjection: SqliteProjection = {
   },
   reset(db) {
     db.exec('DELETE FROM users; DELETE FROM projects; DELETE FROM servers; DELETE FROM containers; DELETE FROM status_logs;');
+  },
+  drop(db) {
+    for (const table of ['users', 'projects', 'servers', 'containers', 'status_logs']) db.exec(`DROP TABLE IF EXISTS ${table}`);
   },
   apply(db, recorded: RecordedEvent) {
     const event = { type: recorded.type, data: recorded.data } as SchedulerEvent;

@@ -8,6 +8,7 @@ export interface ProjectRow {
   userId: string;
   alias: string;
   maxContainers: number | null;
+  realmIds: string[];
   deleted: boolean;
 }
 
@@ -106,7 +107,16 @@ export class SchedulerQueries {
 
   project(id: string): ProjectRow | undefined {
     const r = this.sql('SELECT * FROM projects WHERE id = ?').get(id) as Record<string, unknown> | undefined;
-    return r && { id: r.id as string, userId: r.user_id as string, alias: r.alias as string, maxContainers: (r.max_containers as number | null) ?? null, deleted: r.deleted === 1 };
+    return (
+      r && {
+        id: r.id as string,
+        userId: r.user_id as string,
+        alias: r.alias as string,
+        maxContainers: (r.max_containers as number | null) ?? null,
+        realmIds: JSON.parse(r.realm_ids as string),
+        deleted: r.deleted === 1,
+      }
+    );
   }
 
   /** Containers of a project that count against `max_containers`: every one not deleted. */
@@ -161,6 +171,14 @@ export class SchedulerQueries {
     const rows = this.sql(`${CONTAINER_SELECT} WHERE ${where} ORDER BY ${order} ${page.sortOrder}, c.id ${page.sortOrder} LIMIT ? OFFSET ?`)
       .all(...params, page.limit, (page.page - 1) * page.limit) as Array<Record<string, unknown>>;
     return { items: rows.map(toContainer), total };
+  }
+
+  /** Per realm, how many containers in scope (not deleted) carry it. */
+  containerRealmUsage(scope: Scope): Array<{ realmId: string; containers: number }> {
+    return this.sql(
+      `SELECT r.value AS realmId, COUNT(*) AS containers FROM containers c, json_each(c.realm_ids) r
+       WHERE ${scope.sql} AND c.status != 'deleted' GROUP BY r.value ORDER BY r.value`,
+    ).all(...scope.params) as Array<{ realmId: string; containers: number }>;
   }
 
   /** Every container placed on a server that is not deleted yet (reconciliation). */

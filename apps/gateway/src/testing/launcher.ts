@@ -1,0 +1,62 @@
+import { testDockerHost, testNatsUrl } from '@hoody/test-support';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+const root = resolve(__dirname, '../../../..');
+
+export interface LaunchedPlatform {
+  /** `http://127.0.0.1:<gateway port>` */
+  base: string;
+  adminToken(): string;
+  /** Starts the launcher (again): `npm start` as a user runs it, one process per app. */
+  start(): Promise<void>;
+  /** SIGTERM to the launcher, which stops every app. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The platform as `npm start` runs it (tools/start.ts), on this jest run's NATS server and Docker
+ * engine, with its state in `home`. Read answers are cached for ten minutes: a change a test sees
+ * through the API arrived as a change notice, not by expiry.
+ */
+export function launcher(home: string): LaunchedPlatform {
+  const portBase = 30000 + Math.floor(Math.random() * 200) * 100;
+  let platform: ChildProcess | undefined;
+  return {
+    base: `http://127.0.0.1:${portBase + 80}`,
+    adminToken: () => readFileSync(join(home, 'admin-token'), 'utf8').trim(),
+    async start() {
+      const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'tools/start.ts')], {
+        cwd: root,
+        env: {
+          ...process.env,
+          HOODY_HOME: home,
+          HOODY_PORT_BASE: String(portBase),
+          HOODY_GATEWAY_PORT: String(portBase + 80),
+          HOODY_GATEWAY_CACHE_TTL_MS: '600000',
+          NATS_URL: testNatsUrl(),
+          DOCKER_HOST: testDockerHost(),
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      platform = child;
+      let output = '';
+      await new Promise<void>((ready, fail) => {
+        const seen = (d: Buffer) => {
+          output += d;
+          if (output.includes('hoody: ready')) ready();
+        };
+        child.stdout?.on('data', seen);
+        child.stderr?.on('data', seen);
+        child.once('exit', (code) => fail(new Error(`the platform exited (${code}):\n${output}`)));
+      });
+    },
+    async stop() {
+      const child = platform;
+      if (!child || child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    },
+  };
+}
