@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AuthCommands } from './commands/auth-commands';
+import { PoolController } from './grpc/pool.controller';
 import { ProjectController } from './grpc/project.controller';
 import { TokenController } from './grpc/token.controller';
 import { UserController } from './grpc/user.controller';
@@ -11,7 +12,7 @@ export class AuthModule {
   static with(commands: AuthCommands, queries: AuthQueries): DynamicModule {
     return {
       module: AuthModule,
-      controllers: [TokenController, ProjectController, UserController],
+      controllers: [TokenController, ProjectController, UserController, PoolController],
       providers: [
         { provide: AuthCommands, useValue: commands },
         { provide: AuthQueries, useValue: queries },

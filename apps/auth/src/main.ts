@@ -1,6 +1,7 @@
 /**
- * The auth service: users, tokens, projects (streams user-*, token-*, project-*). gRPC:
- * hoody.auth.v1 TokenService, ProjectService, UserService. HTTP: /health, /metrics.
+ * The auth service: users, tokens, projects, server pools (streams user-*, token-*, project-*,
+ * pool-*). gRPC: hoody.auth.v1 TokenService, ProjectService, UserService, PoolService. HTTP:
+ * /health, /metrics.
  */
 import 'reflect-metadata';
 import { openEventStore } from '@hoody/event-store';

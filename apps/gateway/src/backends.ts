@@ -17,6 +17,7 @@ export function connectBackends(config: GatewayConfig) {
     tokens: createGrpcClient(auth.TokenServiceService, config.HOODY_AUTH_GRPC),
     projects: createGrpcClient(auth.ProjectServiceService, config.HOODY_AUTH_GRPC),
     users: createGrpcClient(auth.UserServiceService, config.HOODY_AUTH_GRPC),
+    pools: createGrpcClient(auth.PoolServiceService, config.HOODY_AUTH_GRPC),
     containers: createGrpcClient(scheduler.ContainerServiceService, config.HOODY_SCHEDULER_GRPC),
     servers: createGrpcClient(scheduler.ServerServiceService, config.HOODY_SCHEDULER_GRPC),
   };

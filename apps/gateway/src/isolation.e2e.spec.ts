@@ -35,8 +35,12 @@ interface Caller {
   host: (port: string) => string;
 }
 
-/** How each operation is called: path parameters naming realm A's resources, and a valid body. */
-type Call = { params?: Record<string, 'project' | 'container' | 'token' | 'server' | 'stop'>; body?: () => unknown; skip?: string };
+/**
+ * How each operation is called: path parameters naming realm A's resources (`unlabelled`: a fresh
+ * id, for resources that carry no realm, such as pools: nothing of realm A is in them), and a
+ * valid body.
+ */
+type Call = { params?: Record<string, 'project' | 'container' | 'token' | 'server' | 'unlabelled' | 'stop'>; body?: () => unknown; skip?: string };
 
 let n = 0;
 const CALLS: Record<string, Call> = {
@@ -71,6 +75,19 @@ const CALLS: Record<string, Call> = {
   removeTokenRealm: { params: { id: 'token' }, body: () => ({ realm_id: REALM_A }) },
   createUser: { body: () => ({ username: `probe${++n}` }) },
   listUsers: {},
+  listPools: {},
+  createPool: { body: () => ({ name: `probe-${++n}` }) },
+  getPool: { params: { id: 'unlabelled' } },
+  updatePool: { params: { id: 'unlabelled' }, body: () => ({ description: 'changed by a stranger' }) },
+  deletePool: { params: { id: 'unlabelled' } },
+  invitePoolMember: { params: { id: 'unlabelled' }, body: () => ({ username: 'admin', role: 'user' }) },
+  updatePoolMemberRole: { params: { id: 'unlabelled', userId: 'unlabelled' }, body: () => ({ role: 'admin' }) },
+  removePoolMember: { params: { id: 'unlabelled', userId: 'unlabelled' } },
+  listPendingPoolInvitations: {},
+  acceptPoolInvitation: { params: { id: 'unlabelled' } },
+  rejectPoolInvitation: { params: { id: 'unlabelled' } },
+  addPoolServer: { params: { id: 'unlabelled' }, body: () => ({ server_id: server }) },
+  removePoolServer: { params: { id: 'unlabelled', serverId: 'server' } },
 };
 
 let server = '';
@@ -130,7 +147,7 @@ describe('realm isolation on every route of the OpenAPI document', () => {
   }, 120_000);
   afterAll(async () => {
     for (const c of (await admin<{ containers: Array<{ id: string }> }>('GET', '/containers?limit=100')).containers) await admin('DELETE', `/containers/${c.id}`);
-    await platform.stop();
+    await platform.close();
     rmSync(home, { recursive: true, force: true });
   }, 60_000);
 
@@ -145,7 +162,8 @@ describe('realm isolation on every route of the OpenAPI document', () => {
     for (const op of operations) {
       const spec = CALLS[op.operationId];
       if (!spec || spec.skip) continue;
-      const fill = (ids: Record<string, string>) => op.path.replace(/\{(\w+)\}/g, (_m, name: string) => ids[spec.params?.[name] ?? ''] ?? spec.params?.[name] ?? '');
+      const fill = (ids: Record<string, string>) =>
+        op.path.replace(/\{(\w+)\}/g, (_m, name: string) => (spec.params?.[name] === 'unlabelled' ? hex24() : (ids[spec.params?.[name] ?? ''] ?? spec.params?.[name] ?? '')));
       const what = `${op.method} ${op.path}`;
       const names = Object.values(spec.params ?? {});
       if (names.some((p) => p === 'project' || p === 'container' || p === 'token')) {

@@ -1,5 +1,5 @@
 import { HoodyApiError, HoodyClient } from '@hoody-ai/hoody-sdk';
-import { startDockerEngine, testDocker, testNatsUrl } from '@hoody/test-support';
+import { startDockerEngine, testDocker } from '@hoody/test-support';
 import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,7 +28,7 @@ describe('the platform through its REST API, SDK and CLI', () => {
   afterAll(async () => {
     // containers outlive the platform's processes by design; remove them (and their kit mounts)
     for (const c of (await admin.api.containers.list({ limit: 100 })).data.containers) await admin.api.containers.delete(c.id);
-    await stop();
+    await platform.close();
     rmSync(home, { recursive: true, force: true });
   }, 60_000);
 
@@ -201,7 +201,7 @@ describe('the platform through its REST API, SDK and CLI', () => {
         ...process.env,
         HOODY_HOME: join(home, 'second'),
         DOCKER_HOST: second.host,
-        NATS_URL: testNatsUrl(),
+        NATS_URL: platform.natsUrl(),
         HOODY_SERVER_NAME: 'second',
         HOODY_JOIN_TOKEN: joinToken,
         HOODY_GRPC_PORT: '0',

@@ -5,6 +5,7 @@ import type { Backends } from './backends';
 import type { GatewayConfig } from './config';
 import { containerRoutes } from './routes/container.routes';
 import { healthRoutes } from './routes/health.routes';
+import { poolRoutes } from './routes/pool.routes';
 import { projectRoutes } from './routes/project.routes';
 import { realmRoutes } from './routes/realm.routes';
 import { serverRoutes } from './routes/server.routes';
@@ -18,6 +19,7 @@ export function allRoutes(config: GatewayConfig, backends: Backends): Route[] {
     ...userRoutes(backends),
     ...projectRoutes(backends),
     ...realmRoutes(backends),
+    ...poolRoutes(backends),
     ...serverRoutes(backends),
     ...containerRoutes(backends),
   ];

@@ -13,9 +13,10 @@ export const streams = {
 
 /**
  * What the scheduler's read model follows: its own servers and containers, and the auth service's
- * users and projects (who owns a project, its `max_containers`, whether it was deleted).
+ * users, projects (who owns a project, its `max_containers`, whether it was deleted) and server pools
+ * (who may place containers on a pool's servers, within which limits).
  */
-export const READ_MODEL_STREAM_PREFIXES = ['server-', 'container-', 'user-', 'project-'];
+export const READ_MODEL_STREAM_PREFIXES = ['server-', 'container-', 'user-', 'project-', 'pool-'];
 
 function digest(value: string): string {
   return createHash('sha256').update(value).digest('hex').slice(0, 40);

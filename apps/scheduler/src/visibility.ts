@@ -9,8 +9,8 @@ import { realmVisible, realmVisibleSql } from '@hoody/tenancy';
  * - a project is seen by its owner (admins included: an admin sees their own projects, not
  *   everyone's), when its realm_ids pass the realm rule;
  * - a container, by the owner of its project, when its own realm_ids pass the realm rule;
- * - a server by its owner and by admins, and containers may be placed on the servers one sees
- *   (server pools change this).
+ * - a server by its owner, by admins, and by the owner and accepted members of the server pool it
+ *   is in; containers may be placed on the servers one sees.
  */
 
 /** A SQL condition with its parameters, to AND into a query. */
@@ -27,7 +27,11 @@ export interface ProjectOwnership {
 
 export interface ServerOwnership {
   ownerId: string;
+  poolId: string | null;
 }
+
+/** The caller's part in a pool (owner or accepted member), from the read model. */
+export type PoolRoleOf = (poolId: string, userId: string) => 'owner' | 'admin' | 'user' | undefined;
 
 export const visibility = {
   project(principal: common.Principal, project: ProjectOwnership | undefined): project is ProjectOwnership {
@@ -47,17 +51,24 @@ export const visibility = {
     };
   },
 
-  server(principal: common.Principal, server: ServerOwnership | undefined): boolean {
-    return server !== undefined && (principal.isAdmin || server.ownerId === principal.userId);
+  server(principal: common.Principal, server: ServerOwnership | undefined, poolRole: PoolRoleOf): server is ServerOwnership {
+    if (server === undefined) return false;
+    if (principal.isAdmin || server.ownerId === principal.userId) return true;
+    return server.poolId !== null && poolRole(server.poolId, principal.userId) !== undefined;
   },
 
-  /** Servers the principal sees, over `servers s`. */
+  /** Servers the principal sees, over `servers s` (the read model's `pools` and `pool_members`). */
   servers(principal: common.Principal): Scope {
-    return principal.isAdmin ? { sql: '1 = 1', params: [] } : { sql: 's.owner_id = ?', params: [principal.userId] };
+    if (principal.isAdmin) return { sql: '1 = 1', params: [] };
+    return {
+      sql: `(s.owner_id = ? OR s.pool_id IN (SELECT id FROM pools WHERE owner_id = ? AND deleted = 0)
+             OR s.pool_id IN (SELECT m.pool_id FROM pool_members m JOIN pools p ON p.id = m.pool_id WHERE m.user_id = ? AND m.status = 'active' AND p.deleted = 0))`,
+      params: [principal.userId, principal.userId, principal.userId],
+    };
   },
 
   /** Whether the principal may place containers on the server. */
-  placeOn(principal: common.Principal, server: ServerOwnership | undefined): boolean {
-    return visibility.server(principal, server);
+  placeOn(principal: common.Principal, server: ServerOwnership | undefined, poolRole: PoolRoleOf): server is ServerOwnership {
+    return visibility.server(principal, server, poolRole);
   },
 };

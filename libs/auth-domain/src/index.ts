@@ -1,3 +1,4 @@
 export * from './user';
 export * from './token';
 export * from './project';
+export * from './pool';

@@ -45,7 +45,9 @@ export type ServerCommand =
   | { type: 'UpdateServerAgent'; agent: ServerAgent; at: string }
   | { type: 'MarkServerOffline'; lastSeenAt: string | null; at: string }
   | { type: 'MarkServerOnline'; at: string }
-  | { type: 'ReportOrphanContainers'; orphans: OrphanContainer[]; at: string };
+  | { type: 'ReportOrphanContainers'; orphans: OrphanContainer[]; at: string }
+  /** Puts the server in a server pool (its members may place containers on it), or takes it out (null). */
+  | { type: 'SetServerPool'; poolId: string | null; at: string };
 
 export type ServerEvent =
   | {
@@ -64,7 +66,8 @@ export type ServerEvent =
   | { type: 'ServerAgentUpdated'; data: { changes: Partial<ServerAgent>; updatedAt: string } }
   | { type: 'ServerWentOffline'; data: { lastSeenAt: string | null; at: string } }
   | { type: 'ServerCameOnline'; data: { at: string } }
-  | { type: 'ServerOrphansReported'; data: { orphans: OrphanContainer[]; at: string } };
+  | { type: 'ServerOrphansReported'; data: { orphans: OrphanContainer[]; at: string } }
+  | { type: 'ServerPoolChanged'; data: { poolId: string | null; at: string } };
 
 export interface ServerRecord {
   serverId: string;
@@ -127,6 +130,8 @@ export const serverDecider: Decider<ServerCommand, ServerEvent, ServerState> = {
         return state.status === 'offline' ? [{ type: 'ServerCameOnline', data: { at: command.at } }] : [];
       case 'ReportOrphanContainers':
         return orphanKey(command.orphans) === orphanKey(server.orphans) ? [] : [{ type: 'ServerOrphansReported', data: { orphans: command.orphans, at: command.at } }];
+      case 'SetServerPool':
+        return command.poolId === server.poolId ? [] : [{ type: 'ServerPoolChanged', data: { poolId: command.poolId, at: command.at } }];
       default:
         return assertNever(command);
     }
@@ -160,6 +165,8 @@ export const serverDecider: Decider<ServerCommand, ServerEvent, ServerState> = {
         return { status: 'online', server: { ...state.server, statusChangedAt: event.data.at, updatedAt: event.data.at } };
       case 'ServerOrphansReported':
         return { ...state, server: { ...state.server, orphans: event.data.orphans } };
+      case 'ServerPoolChanged':
+        return { ...state, server: { ...state.server, poolId: event.data.poolId, updatedAt: event.data.at } };
       default:
         return assertNever(event);
     }

@@ -62,4 +62,13 @@ describe('server decider', () => {
       .when({ type: 'ReportOrphanContainers', orphans: [], at: later })
       .then([{ type: 'ServerOrphansReported', data: { orphans: [], at: later } }]);
   });
+
+  it('puts a server in a pool and takes it out, recording only changes', () => {
+    const pool = 'b1b1b1b1b1b1b1b1b1b1b1b1';
+    const joined: ServerEvent = { type: 'ServerPoolChanged', data: { poolId: pool, at: later } };
+    given(serverDecider, [registered]).when({ type: 'SetServerPool', poolId: pool, at: later }).then([joined]);
+    given(serverDecider, [registered, joined]).when({ type: 'SetServerPool', poolId: pool, at: later }).then([]);
+    given(serverDecider, [registered, joined]).when({ type: 'SetServerPool', poolId: null, at: later }).then([{ type: 'ServerPoolChanged', data: { poolId: null, at: later } }]);
+    given(serverDecider, []).when({ type: 'SetServerPool', poolId: pool, at: later }).thenRejected('SERVER_NOT_FOUND');
+  });
 });

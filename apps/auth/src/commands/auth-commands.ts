@@ -1,7 +1,10 @@
 import {
+  poolDecider,
   projectDecider,
   tokenDecider,
   userDecider,
+  type PoolCommand,
+  type PoolSettings,
   type ProjectSettings,
   type TokenSettings,
 } from '@hoody/auth-domain';
@@ -9,6 +12,8 @@ import { CommandRejected } from '@hoody/decider';
 import type { EventMetadata, EventStore } from '@hoody/event-store';
 import { createCommandHandler, NameReservations, type ProjectionRunner } from '@hoody/eventsourcing';
 import { streams } from '../streams';
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 /** Time, ids and secrets come from outside, so that tests can pin them. */
 export interface AuthEnvironment {
@@ -38,6 +43,7 @@ export class AuthCommands {
   private readonly users;
   private readonly tokens;
   private readonly projects;
+  private readonly pools;
   private readonly usernames: NameReservations;
   private readonly projectAliases: NameReservations;
 
@@ -49,6 +55,7 @@ export class AuthCommands {
     this.users = createCommandHandler(store, userDecider);
     this.tokens = createCommandHandler(store, tokenDecider);
     this.projects = createCommandHandler(store, projectDecider);
+    this.pools = createCommandHandler(store, poolDecider);
     this.usernames = new NameReservations(store, { holderStream: streams.user, now: () => env.now() });
     this.projectAliases = new NameReservations(store, { holderStream: streams.project, now: () => env.now() });
   }
@@ -123,6 +130,22 @@ export class AuthCommands {
   async deleteProject(project: { id: string; userId: string; alias: string }, metadata: EventMetadata): Promise<void> {
     const result = await this.projects(streams.project(project.id), { type: 'DeleteProject', at: this.at() }, { metadata });
     await this.projectAliases.release(streams.projectAlias(project.userId, project.alias), project.id, metadata);
+    await this.settle(result.position);
+  }
+
+  /** A new server pool owned by `ownerId`. Names need not be unique, so nothing is reserved. */
+  async createPool(ownerId: string, input: { name: string; description: string | null; settings: PoolSettings }, metadata: EventMetadata): Promise<string> {
+    const poolId = this.env.newId();
+    await this.poolCommand(poolId, { type: 'CreatePool', poolId, ownerId, ...input }, metadata);
+    return poolId;
+  }
+
+  /**
+   * Any other command on a pool, on behalf of `actorId`: the decider checks the actor's role.
+   * `command` without its time, which is stamped here.
+   */
+  async poolCommand(poolId: string, command: DistributiveOmit<PoolCommand, 'at'>, metadata: EventMetadata): Promise<void> {
+    const result = await this.pools(streams.pool(poolId), { ...command, at: this.at() } as PoolCommand, { metadata });
     await this.settle(result.position);
   }
 

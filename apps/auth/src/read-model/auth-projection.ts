@@ -1,17 +1,17 @@
-import type { ProjectEvent, TokenEvent, UserEvent } from '@hoody/auth-domain';
+import type { PoolEvent, ProjectEvent, TokenEvent, UserEvent } from '@hoody/auth-domain';
 import type { RecordedEvent } from '@hoody/event-store';
 import { cachedStatement, type SqliteProjection } from '@hoody/eventsourcing';
 import type Database from 'better-sqlite3';
 import { AUTH_STREAM_PREFIXES } from '../streams';
 
-type AuthEvent = UserEvent | TokenEvent | ProjectEvent;
+type AuthEvent = UserEvent | TokenEvent | ProjectEvent | PoolEvent;
 
 const idOf = (streamId: string) => streamId.slice(streamId.indexOf('-') + 1);
 
-/** Users, tokens and projects as the API shows them; rebuilt from the store at will. */
+/** Users, tokens, projects and server pools as the API shows them; rebuilt from the store at will. */
 export const authProjection: SqliteProjection = {
   name: 'auth',
-  version: 1,
+  version: 2,
   filter: { streamPrefixes: AUTH_STREAM_PREFIXES },
   setup(db) {
     db.exec(`
@@ -29,13 +29,23 @@ export const authProjection: SqliteProjection = {
         is_default INTEGER NOT NULL, realm_ids TEXT NOT NULL, deleted INTEGER NOT NULL DEFAULT 0,
         created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
       CREATE INDEX IF NOT EXISTS projects_user ON projects (user_id, created_at);
+      CREATE TABLE IF NOT EXISTS pools (
+        id TEXT PRIMARY KEY, owner_id TEXT NOT NULL, name TEXT NOT NULL, description TEXT, settings TEXT NOT NULL,
+        deleted INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+      CREATE INDEX IF NOT EXISTS pools_owner ON pools (owner_id, created_at);
+      CREATE TABLE IF NOT EXISTS pool_members (
+        pool_id TEXT NOT NULL, user_id TEXT NOT NULL, role TEXT NOT NULL, status TEXT NOT NULL,
+        invited_by TEXT NOT NULL, invited_at TEXT NOT NULL, joined_at TEXT, PRIMARY KEY (pool_id, user_id));
+      CREATE INDEX IF NOT EXISTS pool_members_user ON pool_members (user_id, status);
     `);
   },
   reset(db) {
-    db.exec('DELETE FROM users; DELETE FROM tokens; DELETE FROM projects;');
+    db.exec('DELETE FROM users; DELETE FROM tokens; DELETE FROM projects; DELETE FROM pools; DELETE FROM pool_members;');
   },
   drop(db) {
-    db.exec('DROP TABLE IF EXISTS users; DROP TABLE IF EXISTS tokens; DROP TABLE IF EXISTS projects;');
+    db.exec(
+      'DROP TABLE IF EXISTS users; DROP TABLE IF EXISTS tokens; DROP TABLE IF EXISTS projects; DROP TABLE IF EXISTS pools; DROP TABLE IF EXISTS pool_members;',
+    );
   },
   apply(db, recorded: RecordedEvent) {
     const event = { type: recorded.type, data: recorded.data } as AuthEvent;
@@ -95,6 +105,38 @@ export const authProjection: SqliteProjection = {
       }
       case 'ProjectDeleted':
         return run(db, 'UPDATE projects SET deleted = 1, updated_at = ? WHERE id = ?', event.data.deletedAt, id);
+      case 'PoolCreated': {
+        const { ownerId, name, description, settings, at } = event.data;
+        return run(
+          db,
+          'INSERT OR IGNORE INTO pools (id, owner_id, name, description, settings, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+          id, ownerId, name, description, JSON.stringify(settings), at, at,
+        );
+      }
+      case 'PoolUpdated': {
+        const { description, settings, at } = event.data;
+        if (description !== undefined) run(db, 'UPDATE pools SET description = ? WHERE id = ?', description, id);
+        if (settings !== undefined) run(db, 'UPDATE pools SET settings = ? WHERE id = ?', JSON.stringify(settings), id);
+        return run(db, 'UPDATE pools SET updated_at = ? WHERE id = ?', at, id);
+      }
+      case 'PoolDeleted':
+        run(db, 'UPDATE pools SET deleted = 1, updated_at = ? WHERE id = ?', event.data.at, id);
+        return run(db, 'DELETE FROM pool_members WHERE pool_id = ?', id);
+      case 'PoolMemberInvited': {
+        const { userId, role, invitedBy, at } = event.data;
+        return run(
+          db,
+          "INSERT OR REPLACE INTO pool_members (pool_id, user_id, role, status, invited_by, invited_at, joined_at) VALUES (?, ?, ?, 'pending', ?, ?, NULL)",
+          id, userId, role, invitedBy, at,
+        );
+      }
+      case 'PoolInvitationAccepted':
+        return run(db, "UPDATE pool_members SET status = 'active', joined_at = ? WHERE pool_id = ? AND user_id = ?", event.data.at, id, event.data.userId);
+      case 'PoolMemberRoleChanged':
+        return run(db, 'UPDATE pool_members SET role = ? WHERE pool_id = ? AND user_id = ?', event.data.role, id, event.data.userId);
+      case 'PoolInvitationRejected':
+      case 'PoolMemberRemoved':
+        return run(db, 'DELETE FROM pool_members WHERE pool_id = ? AND user_id = ?', id, event.data.userId);
     }
   },
 };

@@ -1,4 +1,4 @@
-import type { ProjectSettings, TokenSettings } from '@hoody/auth-domain';
+import type { PoolRole, PoolSettings, ProjectSettings, TokenSettings } from '@hoody/auth-domain';
 import type Database from 'better-sqlite3';
 import { statementCache } from '@hoody/eventsourcing';
 import type { SqlCondition } from '@hoody/tenancy';
@@ -27,6 +27,42 @@ export interface ProjectRow extends ProjectSettings {
   isDefault: boolean;
   createdAt: string;
   updatedAt: string;
+}
+
+export interface PoolRow {
+  id: string;
+  ownerId: string;
+  name: string;
+  description: string | null;
+  settings: PoolSettings;
+  /** The reader's role in the pool. */
+  userRole: 'owner' | PoolRole;
+  /** The owner and the accepted members. */
+  memberCount: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface PoolMemberRow {
+  userId: string;
+  username: string;
+  role: 'owner' | PoolRole;
+  status: 'active' | 'pending';
+  /** Null for the owner. */
+  invitedBy: string | null;
+  invitedAt: string | null;
+}
+
+export interface PoolInvitationRow {
+  poolId: string;
+  poolName: string;
+  description: string | null;
+  ownerId: string;
+  ownerUsername: string;
+  role: PoolRole;
+  invitedBy: string;
+  invitedByUsername: string;
+  invitedAt: string;
 }
 
 export interface Page {
@@ -131,10 +167,93 @@ export class AuthQueries {
     ).all(userId, ...visible.params) as RealmCount[];
   }
 
+  /** The pool, if `userId` owns it or is an accepted member; otherwise undefined, as for an unknown id. */
+  pool(userId: string, poolId: string): PoolRow | undefined {
+    const row = this.sql(`${POOL_SELECT} AND p.id = ?`).get(userId, userId, userId, poolId) as Record<string, unknown> | undefined;
+    return row && toPool(row);
+  }
+
+  /** The pools `userId` owns or has joined, oldest first. */
+  pools(userId: string): PoolRow[] {
+    const rows = this.sql(`${POOL_SELECT} ORDER BY p.created_at, p.id`).all(userId, userId, userId) as Array<Record<string, unknown>>;
+    return rows.map(toPool);
+  }
+
+  /** The owner first, then members and pending invitees in the order they were invited. */
+  poolMembers(poolId: string): PoolMemberRow[] {
+    const owner = this.sql(
+      `SELECT p.owner_id AS user_id, COALESCE(u.username, '') AS username, 'owner' AS role, 'active' AS status, NULL AS invited_by, NULL AS invited_at
+       FROM pools p LEFT JOIN users u ON u.id = p.owner_id WHERE p.id = ? AND p.deleted = 0`,
+    ).all(poolId) as Array<Record<string, unknown>>;
+    const members = this.sql(
+      `SELECT m.user_id, COALESCE(u.username, '') AS username, m.role, m.status, m.invited_by, m.invited_at
+       FROM pool_members m LEFT JOIN users u ON u.id = m.user_id WHERE m.pool_id = ? ORDER BY m.invited_at, m.user_id`,
+    ).all(poolId) as Array<Record<string, unknown>>;
+    return [...owner, ...members].map(toPoolMember);
+  }
+
+  poolMember(poolId: string, userId: string): PoolMemberRow | undefined {
+    return this.poolMembers(poolId).find((m) => m.userId === userId);
+  }
+
+  /** The invitations waiting for `userId` to accept or reject, oldest first. */
+  pendingPoolInvitations(userId: string): PoolInvitationRow[] {
+    const rows = this.sql(
+      `SELECT p.id AS pool_id, p.name AS pool_name, p.description, p.owner_id, COALESCE(o.username, '') AS owner_username,
+              m.role, m.invited_by, COALESCE(i.username, '') AS invited_by_username, m.invited_at
+       FROM pool_members m JOIN pools p ON p.id = m.pool_id AND p.deleted = 0
+       LEFT JOIN users o ON o.id = p.owner_id LEFT JOIN users i ON i.id = m.invited_by
+       WHERE m.user_id = ? AND m.status = 'pending' ORDER BY m.invited_at, p.id`,
+    ).all(userId) as Array<Record<string, unknown>>;
+    return rows.map((r) => ({
+      poolId: r.pool_id as string,
+      poolName: r.pool_name as string,
+      description: (r.description as string | null) ?? null,
+      ownerId: r.owner_id as string,
+      ownerUsername: r.owner_username as string,
+      role: r.role as PoolRole,
+      invitedBy: r.invited_by as string,
+      invitedByUsername: r.invited_by_username as string,
+      invitedAt: r.invited_at as string,
+    }));
+  }
+
   anyAdmin(): UserRow | undefined {
     const row = this.sql('SELECT * FROM users WHERE is_admin = 1 ORDER BY created_at LIMIT 1').get() as Record<string, unknown> | undefined;
     return row && toUser(row);
   }
+}
+
+/** Pools visible to a user (bound three times: role, membership, ownership), with that user's role. */
+const POOL_SELECT = `
+  SELECT p.*, CASE WHEN p.owner_id = ? THEN 'owner' ELSE m.role END AS user_role,
+    1 + (SELECT COUNT(*) FROM pool_members c WHERE c.pool_id = p.id AND c.status = 'active') AS member_count
+  FROM pools p LEFT JOIN pool_members m ON m.pool_id = p.id AND m.user_id = ? AND m.status = 'active'
+  WHERE p.deleted = 0 AND (p.owner_id = ? OR m.user_id IS NOT NULL)`;
+
+function toPool(r: Record<string, unknown>): PoolRow {
+  return {
+    id: r.id as string,
+    ownerId: r.owner_id as string,
+    name: r.name as string,
+    description: (r.description as string | null) ?? null,
+    settings: JSON.parse(r.settings as string),
+    userRole: r.user_role as PoolRow['userRole'],
+    memberCount: r.member_count as number,
+    createdAt: r.created_at as string,
+    updatedAt: r.updated_at as string,
+  };
+}
+
+function toPoolMember(r: Record<string, unknown>): PoolMemberRow {
+  return {
+    userId: r.user_id as string,
+    username: r.username as string,
+    role: r.role as PoolMemberRow['role'],
+    status: r.status as PoolMemberRow['status'],
+    invitedBy: (r.invited_by as string | null) ?? null,
+    invitedAt: (r.invited_at as string | null) ?? null,
+  };
 }
 
 function toUser(r: Record<string, unknown>): UserRow {

@@ -1,4 +1,4 @@
-import { testDockerHost, testNatsUrl } from '@hoody/test-support';
+import { startNatsServer, testDockerHost, type NatsServerHandle } from '@hoody/test-support';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -9,24 +9,41 @@ export interface LaunchedPlatform {
   /** `http://127.0.0.1:<gateway port>` */
   base: string;
   adminToken(): string;
+  /** The platform's NATS server (once started), for agents of more servers. */
+  natsUrl(): string;
   /** Starts the launcher (again): `npm start` as a user runs it, one process per app. */
   start(): Promise<void>;
   /** SIGTERM to the launcher, which stops every app. */
   stop(): Promise<void>;
+  /** Stops the platform and its NATS server. */
+  close(): Promise<void>;
 }
 
 /**
- * The platform as `npm start` runs it (tools/start.ts), on this jest run's NATS server and Docker
- * engine, with its state in `home`. Read answers are cached for ten minutes: a change a test sees
+ * The platform as `npm start` runs it (tools/start.ts), on this jest run's Docker engine and a NATS
+ * server of its own (two platforms on one NATS would hear each other's agents and share one event
+ * feed), with its state in `home`. Read answers are cached for ten minutes: a change a test sees
  * through the API arrived as a change notice, not by expiry.
  */
 export function launcher(home: string): LaunchedPlatform {
   const portBase = 30000 + Math.floor(Math.random() * 200) * 100;
   let platform: ChildProcess | undefined;
+  let nats: NatsServerHandle | undefined;
+  const stop = async () => {
+    const child = platform;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+  };
   return {
     base: `http://127.0.0.1:${portBase + 80}`,
     adminToken: () => readFileSync(join(home, 'admin-token'), 'utf8').trim(),
+    natsUrl: () => {
+      if (!nats) throw new Error('the platform has not been started');
+      return nats.url;
+    },
     async start() {
+      nats ??= await startNatsServer();
       const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'tools/start.ts')], {
         cwd: root,
         env: {
@@ -35,7 +52,7 @@ export function launcher(home: string): LaunchedPlatform {
           HOODY_PORT_BASE: String(portBase),
           HOODY_GATEWAY_PORT: String(portBase + 80),
           HOODY_GATEWAY_CACHE_TTL_MS: '600000',
-          NATS_URL: testNatsUrl(),
+          NATS_URL: nats.url,
           DOCKER_HOST: testDockerHost(),
         },
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -52,11 +69,10 @@ export function launcher(home: string): LaunchedPlatform {
         child.once('exit', (code) => fail(new Error(`the platform exited (${code}):\n${output}`)));
       });
     },
-    async stop() {
-      const child = platform;
-      if (!child || child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
+    stop,
+    async close() {
+      await stop();
+      await nats?.stop();
     },
   };
 }

@@ -122,8 +122,13 @@ export class ContainerLifecycle {
    */
   async create(caller: common.Principal, input: CreateContainerInput, metadata: EventMetadata): Promise<ContainerRow> {
     const project = await this.visibleProject(caller, input.projectId);
-    const server = this.queries.server(input.serverId);
-    if (!server || !visibility.placeOn(caller, server)) throw rpcError(status.NOT_FOUND, 'SERVER_NOT_FOUND', 'server not found');
+    const poolRole = (poolId: string, userId: string) => this.queries.poolRole(poolId, userId);
+    let server = this.queries.server(input.serverId);
+    if (!visibility.placeOn(caller, server, poolRole)) {
+      await this.commands.catchUp(); // a membership accepted a moment ago through the auth service
+      server = this.queries.server(input.serverId);
+    }
+    if (!visibility.placeOn(caller, server, poolRole)) throw rpcError(status.NOT_FOUND, 'SERVER_NOT_FOUND', 'server not found');
     if (server.status !== 'online') throw new CommandRejected('SERVER_OFFLINE', `server ${server.name} is offline: its agent has stopped sending heartbeats`);
 
     const containerId = this.commands.newId();
@@ -137,6 +142,7 @@ export class ContainerLifecycle {
           `project ${project.alias} allows at most ${project.maxContainers} container${project.maxContainers === 1 ? '' : 's'} (max_containers)`,
         );
       }
+      if (server.poolId && server.ownerId !== caller.userId) this.checkPoolLimits(server.poolId, caller.userId, input.spec);
       const onServer = this.queries.server(server.id)?.containersUsed ?? 0;
       if (onServer >= server.maxContainers) {
         throw new CommandRejected('SERVER_CAPACITY_REACHED', `server ${server.name} holds at most ${server.maxContainers} containers`);
@@ -148,6 +154,25 @@ export class ContainerLifecycle {
     });
     await waitAtMost(this.provision(containerId), this.options.provisionWaitMs);
     return this.mustExist(containerId);
+  }
+
+  /** A pool member's placements on the pool's servers stay within the pool's per-member limits. */
+  private checkPoolLimits(poolId: string, userId: string, spec: { cpu: number; memory: number }): void {
+    const limits = this.queries.poolSettings(poolId);
+    if (!limits) return;
+    const used = this.queries.memberUsage(poolId, userId);
+    const refuse = (what: string) => {
+      throw new CommandRejected('POOL_MEMBER_LIMIT_REACHED', `this server's pool allows each member ${what}`);
+    };
+    if (limits.maxContainersPerMember !== null && used.containers + 1 > limits.maxContainersPerMember) {
+      refuse(`at most ${limits.maxContainersPerMember} container${limits.maxContainersPerMember === 1 ? '' : 's'} (max_containers_per_member)`);
+    }
+    if (limits.maxCpuPerMember !== null && used.cpu + spec.cpu > limits.maxCpuPerMember) {
+      refuse(`at most ${limits.maxCpuPerMember} CPU cores (max_cpu_per_member; ${used.cpu} in use, ${spec.cpu} asked)`);
+    }
+    if (limits.maxMemoryPerMember !== null && used.memory + spec.memory > limits.maxMemoryPerMember) {
+      refuse(`at most ${limits.maxMemoryPerMember} GiB of memory (max_memory_per_member; ${used.memory} in use, ${spec.memory} asked)`);
+    }
   }
 
   async operate(caller: common.Principal, containerId: string, operation: ContainerOperation, metadata: EventMetadata): Promise<ContainerRow> {

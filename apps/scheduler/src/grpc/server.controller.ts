@@ -87,10 +87,40 @@ export class ServerController implements scheduler.ServerServiceController {
       const caller = callerOf(metadata);
       checkId(request.id, 'id');
       const row = this.queries.server(request.id);
-      if (!row || !visibility.server(caller, row)) throw rpcError(status.NOT_FOUND, 'SERVER_NOT_FOUND', 'server not found');
+      if (!row || !visibility.server(caller, row, this.poolRole)) throw rpcError(status.NOT_FOUND, 'SERVER_NOT_FOUND', 'server not found');
       return { server: serverMessage(row, this.registry.lastSeenAt(row.id)) };
     });
   }
+
+  /**
+   * The server must be the caller's own, and the pool one the caller owns or administers; anything
+   * else is NOT_FOUND, as for an unknown id.
+   */
+  setServerPool(request: scheduler.SetServerPoolRequest, metadata?: Metadata): Promise<scheduler.SetServerPoolResponse> {
+    return guarded(async () => {
+      const caller = callerOf(metadata);
+      checkId(request.serverId, 'server_id');
+      const pool = request.poolId || request.expectedPoolId;
+      checkId(pool, 'pool_id');
+      // a pool made (or a role given) a moment ago through the auth service may not be here yet
+      let role = this.poolRole(pool, caller.userId);
+      if (role === undefined) {
+        await this.registry.catchUp();
+        role = this.poolRole(pool, caller.userId);
+      }
+      if (role !== 'owner' && role !== 'admin') throw rpcError(status.NOT_FOUND, 'POOL_NOT_FOUND', 'pool not found');
+      const row = this.queries.server(request.serverId);
+      const removing = !request.poolId;
+      if (!row || row.ownerId !== caller.userId || (removing && row.poolId !== request.expectedPoolId)) {
+        throw rpcError(status.NOT_FOUND, 'SERVER_NOT_FOUND', 'server not found');
+      }
+      await this.registry.setPool(row.id, request.poolId || null, eventMetadata(caller, metadata));
+      const updated = this.queries.server(row.id) ?? row;
+      return { server: serverMessage(updated, this.registry.lastSeenAt(row.id)) };
+    });
+  }
+
+  private readonly poolRole = (poolId: string, userId: string) => this.queries.poolRole(poolId, userId);
 
   /** sort_by: id, name, status, last_seen_at, created_at (default). */
   listServers(request: scheduler.ListServersRequest, metadata?: Metadata): Promise<scheduler.ListServersResponse> {

@@ -1,4 +1,4 @@
-import type { ProjectEvent, UserEvent } from '@hoody/auth-domain';
+import type { PoolEvent, ProjectEvent, UserEvent } from '@hoody/auth-domain';
 import type { RecordedEvent } from '@hoody/event-store';
 import { cachedStatement, type SqliteProjection } from '@hoody/eventsourcing';
 import { transitionOf, type ContainerEvent, type ServerEvent } from '@hoody/scheduler-domain';
@@ -6,7 +6,7 @@ import type Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import { READ_MODEL_STREAM_PREFIXES } from '../streams';
 
-type SchedulerEvent = ServerEvent | ContainerEvent | UserEvent | ProjectEvent;
+type SchedulerEvent = ServerEvent | ContainerEvent | UserEvent | ProjectEvent | PoolEvent;
 
 const idOf = (streamId: string) => streamId.slice(streamId.indexOf('-') + 1);
 
@@ -19,7 +19,7 @@ export const statusLogId = (eventId: string) => createHash('sha256').update(even
  */
 export const schedulerProjection: SqliteProjection = {
   name: 'scheduler',
-  version: 1,
+  version: 2,
   filter: { streamPrefixes: READ_MODEL_STREAM_PREFIXES },
   setup(db) {
     db.exec(`
@@ -27,6 +27,9 @@ export const schedulerProjection: SqliteProjection = {
       CREATE TABLE IF NOT EXISTS projects (
         id TEXT PRIMARY KEY, user_id TEXT NOT NULL, alias TEXT NOT NULL, max_containers INTEGER,
         realm_ids TEXT NOT NULL, deleted INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS pools (id TEXT PRIMARY KEY, owner_id TEXT NOT NULL, settings TEXT NOT NULL, deleted INTEGER NOT NULL DEFAULT 0);
+      CREATE TABLE IF NOT EXISTS pool_members (
+        pool_id TEXT NOT NULL, user_id TEXT NOT NULL, role TEXT NOT NULL, status TEXT NOT NULL, PRIMARY KEY (pool_id, user_id));
       CREATE TABLE IF NOT EXISTS servers (
         id TEXT PRIMARY KEY, name TEXT NOT NULL, owner_id TEXT NOT NULL, pool_id TEXT,
         agent_url TEXT NOT NULL, specs TEXT NOT NULL, max_containers INTEGER NOT NULL, agent_secret_hash TEXT,
@@ -51,10 +54,10 @@ export const schedulerProjection: SqliteProjection = {
     `);
   },
   reset(db) {
-    db.exec('DELETE FROM users; DELETE FROM projects; DELETE FROM servers; DELETE FROM containers; DELETE FROM status_logs;');
+    db.exec('DELETE FROM users; DELETE FROM projects; DELETE FROM pools; DELETE FROM pool_members; DELETE FROM servers; DELETE FROM containers; DELETE FROM status_logs;');
   },
   drop(db) {
-    for (const table of ['users', 'projects', 'servers', 'containers', 'status_logs']) db.exec(`DROP TABLE IF EXISTS ${table}`);
+    for (const table of ['users', 'projects', 'pools', 'pool_members', 'servers', 'containers', 'status_logs']) db.exec(`DROP TABLE IF EXISTS ${table}`);
   },
   apply(db, recorded: RecordedEvent) {
     const event = { type: recorded.type, data: recorded.data } as SchedulerEvent;
@@ -81,6 +84,27 @@ export const schedulerProjection: SqliteProjection = {
       case 'ProjectDeleted':
         return run(db, 'UPDATE projects SET deleted = 1 WHERE id = ?', id);
 
+      // ---- the auth service's server pools: who may place containers on a pool's servers ---------
+      case 'PoolCreated':
+        return run(db, 'INSERT OR IGNORE INTO pools (id, owner_id, settings) VALUES (?, ?, ?)', id, event.data.ownerId, JSON.stringify(event.data.settings));
+      case 'PoolUpdated':
+        return event.data.settings === undefined ? undefined : run(db, 'UPDATE pools SET settings = ? WHERE id = ?', JSON.stringify(event.data.settings), id);
+      case 'PoolDeleted':
+        return run(db, 'UPDATE pools SET deleted = 1 WHERE id = ?', id);
+      case 'PoolMemberInvited':
+        return run(
+          db,
+          "INSERT INTO pool_members (pool_id, user_id, role, status) VALUES (?, ?, ?, 'pending') ON CONFLICT (pool_id, user_id) DO UPDATE SET role = excluded.role",
+          id, event.data.userId, event.data.role,
+        );
+      case 'PoolInvitationAccepted':
+        return run(db, "UPDATE pool_members SET status = 'active' WHERE pool_id = ? AND user_id = ?", id, event.data.userId);
+      case 'PoolMemberRoleChanged':
+        return run(db, 'UPDATE pool_members SET role = ? WHERE pool_id = ? AND user_id = ?', event.data.role, id, event.data.userId);
+      case 'PoolInvitationRejected':
+      case 'PoolMemberRemoved':
+        return run(db, 'DELETE FROM pool_members WHERE pool_id = ? AND user_id = ?', id, event.data.userId);
+
       // ---- servers -------------------------------------------------------------------------------
       case 'ServerRegistered': {
         const d = event.data;
@@ -105,6 +129,8 @@ export const schedulerProjection: SqliteProjection = {
         return run(db, "UPDATE servers SET status = 'online', last_seen_at = ?, updated_at = ? WHERE id = ?", event.data.at, event.data.at, id);
       case 'ServerOrphansReported':
         return run(db, 'UPDATE servers SET orphans = ?, orphans_at = ? WHERE id = ?', JSON.stringify(event.data.orphans), event.data.at, id);
+      case 'ServerPoolChanged':
+        return run(db, 'UPDATE servers SET pool_id = ?, updated_at = ? WHERE id = ?', event.data.poolId, event.data.at, id);
 
       // ---- containers ----------------------------------------------------------------------------
       case 'ContainerRequested': {

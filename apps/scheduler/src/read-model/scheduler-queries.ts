@@ -1,3 +1,4 @@
+import type { PoolSettings } from '@hoody/auth-domain';
 import type { ContainerStatus, OrphanContainer, ServerSpecs } from '@hoody/scheduler-domain';
 import type Database from 'better-sqlite3';
 import type { Scope } from '../visibility';
@@ -179,6 +180,31 @@ export class SchedulerQueries {
       `SELECT r.value AS realmId, COUNT(*) AS containers FROM containers c, json_each(c.realm_ids) r
        WHERE ${scope.sql} AND c.status != 'deleted' GROUP BY r.value ORDER BY r.value`,
     ).all(...scope.params) as Array<{ realmId: string; containers: number }>;
+  }
+
+  /** The user's part in a pool that is not deleted: its owner, or an accepted member's role. */
+  poolRole(poolId: string, userId: string): 'owner' | 'admin' | 'user' | undefined {
+    const row = this.sql(
+      `SELECT CASE WHEN p.owner_id = ? THEN 'owner' ELSE m.role END AS role FROM pools p
+       LEFT JOIN pool_members m ON m.pool_id = p.id AND m.user_id = ? AND m.status = 'active'
+       WHERE p.id = ? AND p.deleted = 0`,
+    ).get(userId, userId, poolId) as { role: 'owner' | 'admin' | 'user' | null } | undefined;
+    return row?.role ?? undefined;
+  }
+
+  /** A pool's per-member limits (undefined: no such pool). */
+  poolSettings(poolId: string): PoolSettings | undefined {
+    const row = this.sql('SELECT settings FROM pools WHERE id = ? AND deleted = 0').get(poolId) as { settings: string } | undefined;
+    return row && JSON.parse(row.settings);
+  }
+
+  /** What a member has placed on a pool's servers: containers not deleted, in projects the member owns. */
+  memberUsage(poolId: string, userId: string): { containers: number; cpu: number; memory: number } {
+    return this.sql(
+      `SELECT COUNT(*) AS containers, COALESCE(SUM(c.cpu), 0) AS cpu, COALESCE(SUM(c.memory), 0) AS memory
+       FROM containers c JOIN servers s ON s.id = c.server_id JOIN projects p ON p.id = c.project_id
+       WHERE s.pool_id = ? AND p.user_id = ? AND c.status != 'deleted'`,
+    ).get(poolId, userId) as { containers: number; cpu: number; memory: number };
   }
 
   /** Every container placed on a server that is not deleted yet (reconciliation). */

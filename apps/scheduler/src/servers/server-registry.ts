@@ -81,6 +81,16 @@ export class ServerRegistry {
   }
 
   /** An admin's single-use join token: `hjt_<id>.<secret>`, shown once. */
+  /** Waits until the read model holds everything stored so far (what another service just wrote). */
+  catchUp(): Promise<void> {
+    return this.commands.catchUp();
+  }
+
+  /** Puts a server into a pool, or out of any (null); the caller checked who may. */
+  async setPool(serverId: string, poolId: string | null, metadata: EventMetadata): Promise<void> {
+    await this.commands.server(serverId, { type: 'SetServerPool', poolId, at: this.commands.now() }, metadata);
+  }
+
   async createJoinToken(caller: common.Principal, input: { name: string; poolId: string; expiresAt?: Date }, metadata: EventMetadata) {
     if (!caller.isAdmin) throw rpcError(status.PERMISSION_DENIED, 'INSUFFICIENT_PERMISSIONS', 'only an admin may create join tokens');
     if (input.name && !SERVER_NAME_PATTERN.test(input.name)) throw new CommandRejected('VALIDATION_FAILED', 'name: 1-63 characters of letters, digits, _ and -');
