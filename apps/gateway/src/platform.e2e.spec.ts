@@ -1,11 +1,11 @@
 import { HoodyApiError, HoodyClient } from '@hoody-ai/hoody-sdk';
-import { startDockerEngine, testDocker } from '@hoody/test-support';
-import { execFile, spawn } from 'node:child_process';
+import { testDocker } from '@hoody/test-support';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { launcher } from './testing/launcher';
+import { joinServer, launcher } from './testing/launcher';
 
 const root = resolve(__dirname, '../../..');
 
@@ -193,29 +193,14 @@ describe('the platform through its REST API, SDK and CLI', () => {
   }, 30_000);
 
   it('joins a second server with a join token; containers land on the engine their server_id names', async () => {
-    const second = await startDockerEngine();
     const joinToken = (await admin.api.servers.createJoinToken({ name: 'second' })).data.join_token;
-    const agent = spawn(process.execPath, ['--import', 'tsx', join(root, 'apps/agent/src/main.ts')], {
-      cwd: root,
-      env: {
-        ...process.env,
-        HOODY_HOME: join(home, 'second'),
-        DOCKER_HOST: second.host,
-        NATS_URL: platform.natsUrl(),
-        HOODY_SERVER_NAME: 'second',
-        HOODY_JOIN_TOKEN: joinToken,
-        HOODY_GRPC_PORT: '0',
-        HOODY_HTTP_PORT: '0',
-      },
-      stdio: 'ignore',
+    const second = await joinServer(platform, home, {
+      name: 'second',
+      joinToken,
+      onlineId: async (name) => (await admin.api.servers.list()).data.find((s: { name: string; status: string }) => s.name === name && s.status === 'online')?.id,
     });
+    const secondId = second.id;
     try {
-      let secondId: string | undefined;
-      for (let i = 0; i < 100 && !secondId; i++) {
-        secondId = (await admin.api.servers.list()).data.find((s: { name: string; status: string }) => s.name === 'second' && s.status === 'online')?.id;
-        if (!secondId) await new Promise((r) => setTimeout(r, 200));
-      }
-      expect(secondId).toBeDefined();
       const firstId = await localServer();
       const project = await newProject('two-servers');
       const onFirst = (await admin.api.containers.create(project, { server_id: firstId, name: 'on-first' })).data;
@@ -227,8 +212,6 @@ describe('the platform through its REST API, SDK and CLI', () => {
       expect([await labelled(second.docker, onFirst.id), await labelled(testDocker(), onFirst.id)]).toEqual([0, 1]);
       await admin.api.containers.delete(onSecond.id);
     } finally {
-      agent.kill('SIGTERM');
-      await new Promise((r) => agent.once('exit', r));
       await second.stop();
     }
   }, 90_000);

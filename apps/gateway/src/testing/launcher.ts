@@ -1,4 +1,4 @@
-import { startNatsServer, testDockerHost, type NatsServerHandle } from '@hoody/test-support';
+import { startDockerEngine, startNatsServer, testDockerHost, type NatsServerHandle } from '@hoody/test-support';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -75,4 +75,51 @@ export function launcher(home: string): LaunchedPlatform {
       await nats?.stop();
     },
   };
+}
+
+export interface JoinedServer {
+  /** The server's platform id, once it is online. */
+  id: string;
+  docker: Awaited<ReturnType<typeof startDockerEngine>>['docker'];
+  stop(): Promise<void>;
+}
+
+/**
+ * A second server for a launched platform: a Docker engine of its own and an agent started with a
+ * join token, as an operator adds a machine. Resolves once the server is online.
+ */
+export async function joinServer(
+  platform: LaunchedPlatform,
+  home: string,
+  options: { name: string; joinToken: string; onlineId: (name: string) => Promise<string | undefined> },
+): Promise<JoinedServer> {
+  const engine = await startDockerEngine();
+  const agent = spawn(process.execPath, ['--import', 'tsx', join(root, 'apps/agent/src/main.ts')], {
+    cwd: root,
+    env: {
+      ...process.env,
+      HOODY_HOME: join(home, options.name),
+      DOCKER_HOST: engine.host,
+      NATS_URL: platform.natsUrl(),
+      HOODY_SERVER_NAME: options.name,
+      HOODY_JOIN_TOKEN: options.joinToken,
+      HOODY_GRPC_PORT: '0',
+      HOODY_HTTP_PORT: '0',
+    },
+    stdio: 'ignore',
+  });
+  const stop = async () => {
+    if (agent.exitCode === null && agent.signalCode === null) {
+      agent.kill('SIGTERM');
+      await new Promise((r) => agent.once('exit', r));
+    }
+    await engine.stop();
+  };
+  for (let i = 0; i < 150; i++) {
+    const id = await options.onlineId(options.name);
+    if (id) return { id, docker: engine.docker, stop };
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  await stop();
+  throw new Error(`server ${options.name} did not come online`);
 }

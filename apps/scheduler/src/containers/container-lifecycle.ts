@@ -124,8 +124,10 @@ export class ContainerLifecycle {
     const project = await this.visibleProject(caller, input.projectId);
     const poolRole = (poolId: string, userId: string) => this.queries.poolRole(poolId, userId);
     let server = this.queries.server(input.serverId);
-    if (!visibility.placeOn(caller, server, poolRole)) {
-      await this.commands.catchUp(); // a membership accepted a moment ago through the auth service
+    if (!server || (!caller.isAdmin && server.ownerId !== caller.userId)) {
+      // Placing through a pool rests on the auth service's pools: decide on everything stored so
+      // far, so that an accepted invitation, a removal or a deleted pool counts at once.
+      await this.commands.catchUp();
       server = this.queries.server(input.serverId);
     }
     if (!visibility.placeOn(caller, server, poolRole)) throw rpcError(status.NOT_FOUND, 'SERVER_NOT_FOUND', 'server not found');

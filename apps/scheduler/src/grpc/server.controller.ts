@@ -102,12 +102,9 @@ export class ServerController implements scheduler.ServerServiceController {
       checkId(request.serverId, 'server_id');
       const pool = request.poolId || request.expectedPoolId;
       checkId(pool, 'pool_id');
-      // a pool made (or a role given) a moment ago through the auth service may not be here yet
-      let role = this.poolRole(pool, caller.userId);
-      if (role === undefined) {
-        await this.registry.catchUp();
-        role = this.poolRole(pool, caller.userId);
-      }
+      // decided on everything stored so far: a pool made, or a role given or taken, through the auth service a moment ago
+      await this.registry.catchUp();
+      const role = this.poolRole(pool, caller.userId);
       if (role !== 'owner' && role !== 'admin') throw rpcError(status.NOT_FOUND, 'POOL_NOT_FOUND', 'pool not found');
       const row = this.queries.server(request.serverId);
       const removing = !request.poolId;
@@ -124,9 +121,11 @@ export class ServerController implements scheduler.ServerServiceController {
 
   /** sort_by: id, name, status, last_seen_at, created_at (default). */
   listServers(request: scheduler.ListServersRequest, metadata?: Metadata): Promise<scheduler.ListServersResponse> {
-    return guarded(() => {
+    return guarded(async () => {
       const caller = callerOf(metadata);
       if (request.poolId) checkId(request.poolId, 'pool_id');
+      // an invitation accepted a moment ago through the auth service may not be here yet
+      if (request.poolId && this.poolRole(request.poolId, caller.userId) === undefined) await this.registry.catchUp();
       const page = pageOf(request.page, 'created_at');
       const { items, total } = this.queries.servers(visibility.servers(caller), page, request.poolId || undefined);
       return { servers: items.map((row) => serverMessage(row, this.registry.lastSeenAt(row.id))), pagination: pageInfo(total, page) };

@@ -1,0 +1,142 @@
+import { HoodyClient } from '@hoody-ai/hoody-sdk';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { joinServer, launcher, type JoinedServer } from './testing/launcher';
+
+const hoody = resolve(__dirname, '../../../bin/hoody');
+
+type Server = { id: string; name: string; status: string };
+
+/**
+ * Server pools as a team uses them, through the SDK and the CLI: the admin owns two servers and a
+ * pool; alice and bob are users. An invitation gives nothing until accepted; members place
+ * containers on the pool's servers and nowhere else, within the pool's per-member limits; roles
+ * decide who may invite, change roles and remove.
+ */
+describe('server pools, with two users and two servers', () => {
+  const home = mkdtempSync(join(tmpdir(), 'hoody-pools-'));
+  const platform = launcher(home);
+  let admin: HoodyClient;
+  let alice: HoodyClient;
+  let bob: HoodyClient;
+  const defaultProject: Record<string, string> = {};
+  let local = '';
+  let second: JoinedServer;
+
+  const cli = (token: string, ...args: string[]) => promisify(execFile)(hoody, args, { env: { ...process.env, HOODY_BASE_URL: platform.base, HOODY_TOKEN: token } });
+  const onlineServer = async (client: HoodyClient, name?: string) =>
+    ((await client.api.servers.list()).data as Server[]).find((s) => s.status === 'online' && (name === undefined || s.name === name))?.id;
+
+  beforeAll(async () => {
+    await platform.start();
+    admin = new HoodyClient({ baseURL: platform.base, token: platform.adminToken() });
+    for (const username of ['alice', 'bob']) {
+      const created = await admin.api.users.create({ username });
+      defaultProject[username] = created.data.user.default_project_id as string;
+      const client = new HoodyClient({ baseURL: platform.base, token: created.data.token.token });
+      if (username === 'alice') alice = client;
+      else bob = client;
+    }
+    for (let i = 0; i < 100 && !local; i++) {
+      local = (await onlineServer(admin)) ?? '';
+      if (!local) await new Promise((r) => setTimeout(r, 200));
+    }
+    const joinToken = (await admin.api.servers.createJoinToken({ name: 'rack-2' })).data.join_token;
+    second = await joinServer(platform, home, { name: 'rack-2', joinToken, onlineId: (name) => onlineServer(admin, name) });
+  }, 120_000);
+  afterAll(async () => {
+    for (const client of [admin, alice, bob]) {
+      for (const c of (await client.api.containers.list({ limit: 100 })).data.containers) await client.api.containers.delete(c.id);
+    }
+    await second?.stop();
+    await platform.close();
+    rmSync(home, { recursive: true, force: true });
+  }, 60_000);
+
+  it("runs the seed's pool examples as written (CLI, SDK, curl), only base URL and ids changed", async () => {
+    // # Create a server pool
+    const created = await cli(platform.adminToken(), 'pools', 'create', '--name', 'engineering-team');
+    const POOL_ID = /[0-9a-f]{24}/.exec(created.stdout)?.[0] ?? '';
+    expect(POOL_ID).not.toBe('');
+    // # Invite a team member
+    await cli(platform.adminToken(), 'pools', 'members', 'invite', POOL_ID, '--username', 'alice', '--role', 'user');
+    // Create a pool and invite team members
+    const pool = await admin.api.pools.create({ name: 'engineering-team' });
+    await admin.api.poolMembers.invite(pool.data.id, { username: 'alice', role: 'user' });
+    // # Create a server pool
+    const curled = await promisify(execFile)(
+      'sh',
+      ['-c', `curl -s -X POST "${platform.base}/api/v1/pools" -H "Authorization: Bearer $HOODY_TOKEN" -H "Content-Type: application/json" -d '{"name": "engineering-team"}'`],
+      { env: { ...process.env, HOODY_TOKEN: platform.adminToken() } },
+    );
+    expect(JSON.parse(curled.stdout)).toMatchObject({ statusCode: 201, data: { name: 'engineering-team', user_role: 'owner', member_count: 1 } });
+    const invited = (await alice.api.pools.invitations()).data as Array<{ pool_id: string }>;
+    expect(invited.map((i) => i.pool_id).sort()).toEqual([POOL_ID, pool.data.id].sort());
+  });
+
+  it('gives nothing until the invitation is accepted; then members place containers on the pool servers only', async () => {
+    const pool = (await admin.api.pools.create({ name: 'team', settings: { max_containers_per_member: 2 } })).data;
+    await admin.api.pools.addServer(pool.id, { server_id: local });
+    await admin.api.poolMembers.invite(pool.id, { username: 'alice', role: 'user' });
+
+    // invited, not yet a member: the pool and its server do not exist for alice
+    await expect(alice.api.pools.get(pool.id)).rejects.toMatchObject({ statusCode: 404, error: 'POOL_NOT_FOUND' });
+    expect(((await alice.api.servers.list()).data as Server[]).map((s) => s.id)).not.toContain(local);
+    await expect(alice.api.containers.create(defaultProject.alice, { server_id: local, name: 'too-early' })).rejects.toMatchObject({ statusCode: 404, error: 'SERVER_NOT_FOUND' });
+
+    await alice.api.pools.accept(pool.id);
+    const seen = (await alice.api.pools.get(pool.id)).data;
+    expect(seen).toMatchObject({ user_role: 'user', member_count: 2, server_count: 1 });
+    expect(seen.servers.map((s: Server) => s.id)).toEqual([local]);
+    const placed = (await alice.api.containers.create(defaultProject.alice, { server_id: local, name: 'on-the-pool' })).data;
+    expect(placed).toMatchObject({ status: 'running', server_id: local });
+    // the admin's other server is not in the pool
+    await expect(alice.api.containers.create(defaultProject.alice, { server_id: second.id, name: 'elsewhere' })).rejects.toMatchObject({ statusCode: 404, error: 'SERVER_NOT_FOUND' });
+    // once it is, it is the pool's too, and the pool's limits hold across its servers
+    expect((await admin.api.pools.addServer(pool.id, { server_id: second.id })).data.server_count).toBe(2);
+    const onSecond = (await alice.api.containers.create(defaultProject.alice, { server_id: second.id, name: 'on-rack-2' })).data;
+    expect(onSecond).toMatchObject({ status: 'running', server_id: second.id, server_name: 'rack-2' });
+    expect((await second.docker.listContainers({ filters: { label: [`hoody.container_id=${onSecond.id}`] } })).length).toBe(1);
+    await expect(alice.api.containers.create(defaultProject.alice, { server_id: local, name: 'third' })).rejects.toMatchObject({
+      statusCode: 409,
+      error: 'POOL_MEMBER_LIMIT_REACHED',
+      message: expect.stringContaining('max_containers_per_member'),
+    });
+    // the owner of the servers is not held to a member's limits
+    const own = (await admin.api.projects.list()).data.projects.find((p: { is_default: boolean }) => p.is_default)?.id as string;
+    expect((await admin.api.containers.create(own, { server_id: local, name: 'owners-own' })).data.status).toBe('running');
+
+    // bob was never invited: nothing of the pool exists for him
+    await expect(bob.api.pools.get(pool.id)).rejects.toMatchObject({ statusCode: 404, error: 'POOL_NOT_FOUND' });
+    await expect(bob.api.containers.create(defaultProject.bob, { server_id: local, name: 'nope' })).rejects.toMatchObject({ statusCode: 404, error: 'SERVER_NOT_FOUND' });
+
+    // removed, alice places nothing more (what she placed stays hers)
+    await admin.api.poolMembers.remove(pool.id, (seen.members.find((m: { username: string }) => m.username === 'alice') as { user_id: string }).user_id);
+    await expect(alice.api.containers.create(defaultProject.alice, { server_id: local, name: 'after' })).rejects.toMatchObject({ statusCode: 404, error: 'SERVER_NOT_FOUND' });
+    expect((await alice.api.containers.get(placed.id)).data.status).toBe('running');
+  }, 90_000);
+
+  it('lets roles decide: users cannot invite, admins invite users, only the owner changes roles; a rejected invitation gives nothing', async () => {
+    const pool = (await admin.api.pools.create({ name: 'roles' })).data;
+    await admin.api.pools.addServer(pool.id, { server_id: local });
+    await admin.api.poolMembers.invite(pool.id, { username: 'alice', role: 'user' });
+    await alice.api.pools.accept(pool.id);
+    await expect(alice.api.poolMembers.invite(pool.id, { username: 'bob', role: 'user' })).rejects.toMatchObject({ statusCode: 403, error: 'INSUFFICIENT_PERMISSIONS' });
+    const aliceId = ((await alice.api.pools.get(pool.id)).data.members.find((m: { username: string }) => m.username === 'alice') as { user_id: string }).user_id;
+    // through the CLI, as the owner
+    await cli(platform.adminToken(), 'pools', 'members', 'role', pool.id, '--user-id', aliceId, '--role', 'admin');
+    await expect(alice.api.poolMembers.updateRole(pool.id, aliceId, { role: 'user' })).rejects.toMatchObject({ statusCode: 403 });
+    await alice.api.poolMembers.invite(pool.id, { username: 'bob', role: 'user' });
+    await bob.api.pools.reject(pool.id);
+    await expect(bob.api.pools.get(pool.id)).rejects.toMatchObject({ statusCode: 404, error: 'POOL_NOT_FOUND' });
+    await expect(bob.api.containers.create(defaultProject.bob, { server_id: local, name: 'rejected' })).rejects.toMatchObject({ statusCode: 404, error: 'SERVER_NOT_FOUND' });
+    // a server is added to a pool by its owner only
+    await expect(alice.api.pools.addServer(pool.id, { server_id: second.id })).rejects.toMatchObject({ statusCode: 404, error: 'SERVER_NOT_FOUND' });
+    // the owner deletes the pool: its members place nothing more there
+    await admin.api.pools.delete(pool.id);
+    await expect(alice.api.containers.create(defaultProject.alice, { server_id: local, name: 'gone' })).rejects.toMatchObject({ statusCode: 404, error: 'SERVER_NOT_FOUND' });
+  }, 60_000);
+});
