@@ -44,7 +44,7 @@ async function main(): Promise<void> {
     },
   });
   const admin = await ensureAdmin(config.HOODY_HOME, commands, queries);
-  const service = await bootstrapService({ name: 'auth', module: AuthModule.with(commands, queries), grpc: { package: 'hoody.auth.v1' }, config });
+  const service = await bootstrapService({ name: 'auth', module: AuthModule.with(commands, queries), grpc: { package: 'hoody.auth.v1' }, config, auditStore: store });
   service.health.register('read-model', () => ({ ok: true, detail: `at position ${readModel.checkpoint}` }));
   console.log(`auth: gRPC ${service.grpcUrl}, HTTP ${service.httpUrl}; admin ${admin.username} (${admin.userId})`);
 

@@ -63,7 +63,13 @@ async function main(): Promise<void> {
   const reconciler = new Reconciler(lifecycle, commands, queries, agents, registry, { intervalMs: config.HOODY_SCHEDULER_RECONCILE_MS, log, metrics });
   const deletions = new ProjectDeletions(store, readModel, lifecycle, log);
 
-  const service = await bootstrapService({ name: 'scheduler', module: SchedulerModule.with({ lifecycle, registry, queries }), grpc: { package: 'hoody.scheduler.v1' }, config });
+  const service = await bootstrapService({
+    name: 'scheduler',
+    module: SchedulerModule.with({ lifecycle, registry, queries }),
+    grpc: { package: 'hoody.scheduler.v1' },
+    config,
+    auditStore: store,
+  });
   metrics.attach(service.metrics);
   service.health.register('read-model', () => ({ ok: readModel.failure === undefined, detail: `at position ${readModel.checkpoint}` }));
   service.health.register('nats', async () => {

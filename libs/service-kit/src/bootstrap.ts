@@ -5,10 +5,12 @@ import { type DynamicModule, type LogLevel as NestLogLevel, Module, type Type } 
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadProtoPackageDefinition, PROTO_PACKAGES, PROTO_ROOT, protoFiles, type ProtoService } from '@hoody/contracts';
+import type { EventStore } from '@hoody/event-store';
 import type { BaseConfig, LogLevel } from './config';
 import { PortReportingGrpcServer } from './grpc-server';
 import { HealthRegistry } from './health';
 import { MetricsRegistry } from './metrics';
+import { RefusalAudit } from './refusal-audit';
 import { ServiceKitModule } from './service-kit.module';
 
 export interface GrpcServiceOptions {
@@ -36,6 +38,8 @@ export interface BootstrapOptions<C extends BaseConfig = BaseConfig> {
   config: C;
   /** Default true: Node.js default metrics in the registry. */
   defaultMetrics?: boolean;
+  /** Record refused calls that change something (RefusalAudit) in this store. */
+  auditStore?: EventStore;
 }
 
 export interface ServiceHandle {
@@ -89,6 +93,7 @@ export async function bootstrapService<C extends BaseConfig>(options: BootstrapO
   try {
     app.enableShutdownHooks();
     registerOperationalRoutes(app, name, health, metrics);
+    if (options.auditStore) app.useGlobalInterceptors(new RefusalAudit(name, options.auditStore));
 
     let grpcServer: PortReportingGrpcServer | undefined;
     if (options.grpc) {

@@ -34,3 +34,4 @@ export { PortReportingGrpcServer } from './grpc-server';
 export { ServiceKitModule, SERVICE_NAME, SERVICE_CONFIG, type ServiceKitModuleOptions } from './service-kit.module';
 export { rpcError, toRpcError } from './rpc-errors';
 export { callerOf, eventMetadata } from './caller';
+export { RefusalAudit, auditStream, type RequestRefusedData } from './refusal-audit';

@@ -11,7 +11,11 @@ import {
   type GrpcPromiseClient,
   setPrincipal,
 } from '@hoody/contracts';
-import { bootstrapService, HealthRegistry, loadConfig, baseConfigSchema, MetricsRegistry, type ServiceHandle } from './index';
+import { openEmbeddedEventStore, type RecordedEvent } from '@hoody/event-store';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { auditStream, bootstrapService, HealthRegistry, loadConfig, baseConfigSchema, MetricsRegistry, rpcError, type ServiceHandle } from './index';
 
 // A tiny service implementing hoody.auth.v1.TokenService with canned answers: enough to exercise
 // the bootstrap (gRPC through Nest, health, metrics, shutdown), not the auth domain.
@@ -72,7 +76,7 @@ class TokenController implements auth.TokenServiceController {
     throw unimplemented();
   }
   deleteToken(): never {
-    throw unimplemented();
+    throw rpcError(status.NOT_FOUND, 'TOKEN_NOT_FOUND', 'token not found');
   }
   addTokenRealm(): never {
     throw unimplemented();
@@ -195,6 +199,46 @@ describe('bootstrapService', () => {
     await service.close(); // idempotent
     expect(await portIsFree(grpcPort ?? -1)).toBe(true);
     expect(await portIsFree(httpPort)).toBe(true);
+  });
+});
+
+describe('bootstrapService with an audit store', () => {
+  it('records refused calls that change something, with the caller; not reads, not failures, not agents', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hoody-audit-'));
+    const store = openEmbeddedEventStore({ path: join(dir, 'events.db') });
+    const config = loadConfig(baseConfigSchema, { HOODY_GRPC_PORT: '0', HOODY_HTTP_PORT: '0', HOODY_LOG_LEVEL: 'fatal' });
+    const service = await bootstrapService({ name: 'audited', module: TestAuthModule, grpc: { package: 'hoody.auth.v1' }, config, defaultMetrics: false, auditStore: store });
+    const tokens = createGrpcClient(auth.TokenServiceService, service.grpcUrl ?? '');
+    try {
+      const as = (realm = '') => setPrincipal(new Metadata(), common.Principal.fromPartial({ kind: common.PrincipalKind.USER, userId: 'u1', tokenId: 't1', activeRealmId: realm }));
+      const id = 'abcdefabcdefabcdefabcdef';
+      await expect(tokens.deleteToken({ id }, as('cccccccccccccccccccccccc'))).rejects.toMatchObject({ code: status.NOT_FOUND }); // recorded
+      await expect(tokens.authenticateToken({ secret: 'nope', clientIp: '', hostRealmId: '' }, as())).rejects.toMatchObject({ code: status.UNAUTHENTICATED }); // a read
+      await expect(tokens.createToken(auth.CreateTokenRequest.fromPartial({ alias: 'x' }), as())).rejects.toMatchObject({ code: status.UNIMPLEMENTED }); // not a refusal
+      await expect(tokens.deleteToken({ id })).rejects.toMatchObject({ code: status.NOT_FOUND }); // no user
+      const recorded: RecordedEvent[] = [];
+      for await (const e of store.readStream(auditStream('audited'))) recorded.push(e);
+      expect(recorded.map((e) => [e.type, e.data])).toEqual([
+        [
+          'RequestRefused',
+          {
+            operation: 'TokenService/deleteToken',
+            code: 'TOKEN_NOT_FOUND',
+            message: 'token not found',
+            userId: 'u1',
+            tokenId: 't1',
+            realmIds: ['cccccccccccccccccccccccc'],
+            resourceId: id,
+            at: expect.any(String),
+          },
+        ],
+      ]);
+    } finally {
+      tokens.$close();
+      await service.close();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
