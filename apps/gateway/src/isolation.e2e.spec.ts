@@ -231,6 +231,28 @@ describe('realm isolation on every route of the OpenAPI document', () => {
     expect(JSON.parse(curled.stdout).data.containers.map((c: { id: string }) => c.id)).toEqual([a.container]);
   }, 60_000);
 
+  it("takes a token's realm changes into account within a second", async () => {
+    const token = await admin<{ id: string; token: string }>('POST', '/auth/tokens', { alias: 'moving', realm_ids: [REALM_B], allow_no_realm: true });
+    const sees = async () => (await call('GET', '/containers', token.token)).body.includes(a.container);
+    const within = async (expected: boolean) => {
+      const since = Date.now();
+      while ((await sees()) !== expected) {
+        if (Date.now() - since > 2_000) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      return Date.now() - since;
+    };
+    expect(await sees()).toBe(false);
+    await admin('POST', `/auth/tokens/${token.id}/add-realm`, { realm_id: REALM_A });
+    expect(await within(true)).toBeLessThan(1_000);
+    await admin('POST', `/auth/tokens/${token.id}/remove-realm`, { realm_id: REALM_A });
+    expect(await within(false)).toBeLessThan(1_000);
+    await admin('DELETE', `/auth/tokens/${token.id}`);
+    const revoked = Date.now();
+    while ((await call('GET', '/containers', token.token)).status !== 401 && Date.now() - revoked < 2_000) await new Promise((r) => setTimeout(r, 20));
+    expect(Date.now() - revoked).toBeLessThan(1_000);
+  });
+
   it('labels what is created on a realm host with that realm', async () => {
     const created = await call('POST', '/projects', platform.adminToken(), `${REALM_B}.api.localhost:${port}`, { alias: 'made-on-b' });
     expect(created.status).toBe(201);
