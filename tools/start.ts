@@ -21,6 +21,8 @@ const ports = {
   authHttp: portBase + 12,
   schedulerGrpc: portBase + 21,
   schedulerHttp: portBase + 22,
+  historyGrpc: portBase + 31,
+  historyHttp: portBase + 32,
   agentGrpc: portBase + 50,
   agentHttp: portBase + 51,
   gatewayGrpc: 0,
@@ -180,6 +182,7 @@ async function main(): Promise<void> {
   await until('auth', () => httpOk({ port: ports.authHttp, path: '/health' }));
   // The local agent joins without a join token: NATS listens on loopback only (see apps/scheduler/README.md).
   app('scheduler', { ...common, HOODY_GRPC_PORT: String(ports.schedulerGrpc), HOODY_HTTP_PORT: String(ports.schedulerHttp), HOODY_SCHEDULER_TRUST_LOCAL_AGENTS: 'true' });
+  app('history', { ...common, HOODY_GRPC_PORT: String(ports.historyGrpc), HOODY_HTTP_PORT: String(ports.historyHttp) });
   app('agent', { ...common, DOCKER_HOST: dockerHost, HOODY_GRPC_PORT: String(ports.agentGrpc), HOODY_HTTP_PORT: String(ports.agentHttp) });
   app('gateway', {
     ...common,
@@ -190,6 +193,8 @@ async function main(): Promise<void> {
     HOODY_SCHEDULER_GRPC: `127.0.0.1:${ports.schedulerGrpc}`,
     HOODY_SCHEDULER_HEALTH_URL: `http://127.0.0.1:${ports.schedulerHttp}/health`,
     HOODY_RELAY_HEALTH_URL: `http://127.0.0.1:${ports.relayHttp}/health`,
+    HOODY_HISTORY_GRPC: `127.0.0.1:${ports.historyGrpc}`,
+    HOODY_HISTORY_HEALTH_URL: `http://127.0.0.1:${ports.historyHttp}/health`,
   });
   await until('gateway', () => httpOk({ port: gatewayPort, path: '/api/v1/health' }));
   await until('agent', () => httpOk({ port: ports.agentHttp, path: '/health' }));

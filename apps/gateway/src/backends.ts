@@ -1,5 +1,5 @@
 import { Metadata } from '@grpc/grpc-js';
-import { auth, common, createGrpcClient, scheduler, setPrincipal } from '@hoody/contracts';
+import { auth, common, createGrpcClient, history, scheduler, setPrincipal } from '@hoody/contracts';
 import type { Principal } from '@hoody/http-api';
 import type { GatewayConfig } from './config';
 
@@ -20,6 +20,7 @@ export function connectBackends(config: GatewayConfig) {
     pools: createGrpcClient(auth.PoolServiceService, config.HOODY_AUTH_GRPC),
     containers: createGrpcClient(scheduler.ContainerServiceService, config.HOODY_SCHEDULER_GRPC),
     servers: createGrpcClient(scheduler.ServerServiceService, config.HOODY_SCHEDULER_GRPC),
+    history: createGrpcClient(history.HistoryServiceService, config.HOODY_HISTORY_GRPC),
   };
 }
 

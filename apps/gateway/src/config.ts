@@ -16,6 +16,8 @@ export const gatewayConfigSchema = baseConfigSchema.extend({
    * long one may be reused should a notice be lost. 0 turns the cache off.
    */
   HOODY_GATEWAY_CACHE_TTL_MS: envInt(0, 3_600_000).default(1000),
+  HOODY_HISTORY_GRPC: z.string().trim().default('127.0.0.1:7431'),
+  HOODY_HISTORY_HEALTH_URL: envUrl({ schemes: ['http', 'https'], what: 'an http URL' }).default('http://127.0.0.1:7432/health'),
   HOODY_RELAY_HEALTH_URL: envUrl({ schemes: ['http', 'https'], what: 'an http URL' }).default('http://127.0.0.1:7409/health'),
 });
 

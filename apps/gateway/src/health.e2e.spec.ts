@@ -28,6 +28,7 @@ describe('gateway health when services are down', () => {
         HOODY_AUTH_HEALTH_URL: `http://127.0.0.1:${closed}/health`,
         HOODY_SCHEDULER_HEALTH_URL: `http://127.0.0.1:${closed}/health`,
         HOODY_RELAY_HEALTH_URL: `http://127.0.0.1:${closed}/health`,
+        HOODY_HISTORY_HEALTH_URL: `http://127.0.0.1:${closed}/health`,
         HOODY_AUTH_GRPC: `127.0.0.1:${closed}`,
         HOODY_SCHEDULER_GRPC: `127.0.0.1:${closed}`,
       },
@@ -48,7 +49,7 @@ describe('gateway health when services are down', () => {
     expect(res.status).toBe(503);
     const body = (await res.json()) as { error: string; message: string };
     expect(body.error).toBe('SERVICE_UNAVAILABLE');
-    expect(body.message).toMatch(/auth unreachable.*scheduler unreachable.*event-relay unreachable/);
+    expect(body.message).toMatch(/auth unreachable.*scheduler unreachable.*history unreachable.*event-relay unreachable/);
   });
 
   it("answers 503 on a route whose service is down, and nothing else changes", async () => {

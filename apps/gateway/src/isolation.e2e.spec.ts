@@ -87,10 +87,18 @@ const CALLS: Record<string, Call> = {
   acceptPoolInvitation: { params: { id: 'unlabelled' } },
   rejectPoolInvitation: { params: { id: 'unlabelled' } },
   addPoolServer: { params: { id: 'unlabelled' }, body: () => ({ server_id: server }) },
+  listEvents: {},
   removePoolServer: { params: { id: 'unlabelled', serverId: 'server' } },
 };
 
 let server = '';
+
+/** The audit trail shows callers their own refused requests, with the ids they sent: not realm A's data. */
+function withoutOwnRefusals(body: string): string {
+  const parsed = JSON.parse(body) as { data?: { events?: Array<{ event_type: string }> } };
+  if (parsed.data?.events) parsed.data.events = parsed.data.events.filter((e) => e.event_type !== 'audit.request.refused');
+  return JSON.stringify(parsed);
+}
 
 describe('realm isolation on every route of the OpenAPI document', () => {
   const home = mkdtempSync(join(tmpdir(), 'hoody-isolation-'));
@@ -176,7 +184,8 @@ describe('realm isolation on every route of the OpenAPI document', () => {
         expect({ what, answer: same(real, secretsOfA) }).toEqual({ what, answer: same(ghost, ghostIds) });
       } else {
         const answer = await call(op.method, fill({ server }), caller.token(), caller.host(port), spec.body?.());
-        for (const id of secretsOfA) if (answer.body.includes(id)) problems.push(`${what}: ${answer.status} shows ${id} of realm A`);
+        const shown = op.operationId === 'listEvents' ? withoutOwnRefusals(answer.body) : answer.body;
+        for (const id of secretsOfA) if (shown.includes(id)) problems.push(`${what}: ${answer.status} shows ${id} of realm A`);
       }
     }
     expect(problems).toEqual([]);

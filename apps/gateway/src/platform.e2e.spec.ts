@@ -35,7 +35,7 @@ describe('the platform through its REST API, SDK and CLI', () => {
   it('answers health without a token, and serves its OpenAPI document', async () => {
     const health = await fetch(`${base}/api/v1/health`);
     expect(health.status).toBe(200);
-    expect(((await health.json()) as { data: { services: unknown } }).data.services).toMatchObject({ auth: 'ok', scheduler: 'ok', 'event-relay': 'ok' });
+    expect(((await health.json()) as { data: { services: unknown } }).data.services).toMatchObject({ auth: 'ok', scheduler: 'ok', history: 'ok', 'event-relay': 'ok' });
     const doc = (await (await fetch(`${base}/api/v1/openapi.json`)).json()) as { paths: Record<string, unknown> };
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/auth/tokens', '/api/v1/projects/{id}', '/api/v1/users']));
   });

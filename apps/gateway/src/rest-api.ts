@@ -4,6 +4,7 @@ import { tokenAuthenticator } from './authenticate';
 import type { Backends } from './backends';
 import type { GatewayConfig } from './config';
 import { containerRoutes } from './routes/container.routes';
+import { eventRoutes } from './routes/event.routes';
 import { healthRoutes } from './routes/health.routes';
 import { poolRoutes } from './routes/pool.routes';
 import { projectRoutes } from './routes/project.routes';
@@ -14,12 +15,18 @@ import { userRoutes } from './routes/user.routes';
 
 export function allRoutes(config: GatewayConfig, backends: Backends): Route[] {
   return [
-    ...healthRoutes({ auth: config.HOODY_AUTH_HEALTH_URL, scheduler: config.HOODY_SCHEDULER_HEALTH_URL, 'event-relay': config.HOODY_RELAY_HEALTH_URL }),
+    ...healthRoutes({
+      auth: config.HOODY_AUTH_HEALTH_URL,
+      scheduler: config.HOODY_SCHEDULER_HEALTH_URL,
+      history: config.HOODY_HISTORY_HEALTH_URL,
+      'event-relay': config.HOODY_RELAY_HEALTH_URL,
+    }),
     ...tokenRoutes(backends),
     ...userRoutes(backends),
     ...projectRoutes(backends),
     ...realmRoutes(backends),
     ...poolRoutes(backends),
+    ...eventRoutes(backends.history),
     ...serverRoutes(backends),
     ...containerRoutes(backends),
   ];

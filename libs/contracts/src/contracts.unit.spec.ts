@@ -8,6 +8,7 @@ import {
   common,
   dateFromTimestamp,
   getPrincipal,
+  history,
   loadProtoPackageDefinition,
   PROTO_PACKAGES,
   PROTO_ROOT,
@@ -50,7 +51,7 @@ describe('loading with @grpc/proto-loader', () => {
   it('holds exactly the services the generated code knows, with the same method paths', () => {
     // Every generated grpc-js definition (`<Svc>Service`) of every namespace, by full service name.
     const generated = new Map<string, string[]>();
-    for (const namespace of [common, auth, scheduler, agent] as Record<string, unknown>[]) {
+    for (const namespace of [common, auth, scheduler, agent, history] as Record<string, unknown>[]) {
       for (const value of Object.values(namespace)) {
         if (value === null || typeof value !== 'object') continue;
         const methods = Object.values(value as Record<string, unknown>);

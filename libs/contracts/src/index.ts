@@ -4,6 +4,7 @@ export * as common from './packages/common';
 export * as auth from './packages/auth';
 export * as scheduler from './packages/scheduler';
 export * as agent from './packages/agent';
+export * as history from './packages/history';
 export { Timestamp } from './generated/google/protobuf/timestamp';
 
 export { PROTO_ROOT, PROTO_PACKAGES, PROTO_SERVICES, type ProtoService, protoFiles, allProtoFiles } from './proto-files';

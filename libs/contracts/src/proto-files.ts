@@ -10,6 +10,7 @@ export const PROTO_PACKAGES = {
   auth: 'hoody.auth.v1',
   scheduler: 'hoody.scheduler.v1',
   agent: 'hoody.agent.v1',
+  history: 'hoody.history.v1',
 } as const;
 
 export type ProtoService = keyof typeof PROTO_PACKAGES;
