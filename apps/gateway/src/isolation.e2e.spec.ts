@@ -240,6 +240,15 @@ describe('realm isolation on every route of the OpenAPI document', () => {
     expect(JSON.parse(curled.stdout).data.containers.map((c: { id: string }) => c.id)).toEqual([a.container]);
   }, 60_000);
 
+  it('counts on a shared server only the containers the caller sees', async () => {
+    const used = async (token: string, host?: string) =>
+      (JSON.parse((await call('GET', `/servers/${server}`, token, host)).body) as { data: { container_capacity: { used: number } } }).data.container_capacity.used;
+    expect(await used(platform.adminToken())).toBeGreaterThanOrEqual(1); // the owner, unscoped: realm A's container too
+    expect(await used(platform.adminToken(), `${REALM_B}.api.localhost:${port}`)).toBe(0);
+    expect(await used(secrets.bAndNone)).toBe(0);
+    expect(await used(platform.adminToken(), `${REALM_A}.api.localhost:${port}`)).toBe(1);
+  });
+
   it("takes a token's realm changes into account within a second", async () => {
     const token = await admin<{ id: string; token: string }>('POST', '/auth/tokens', { alias: 'moving', realm_ids: [REALM_B], allow_no_realm: true });
     const sees = async () => (await call('GET', '/containers', token.token)).body.includes(a.container);

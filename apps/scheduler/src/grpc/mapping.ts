@@ -57,7 +57,16 @@ export function containerMessage(row: ContainerRow): scheduler.Container {
 }
 
 /** `lastSeenAt`: the last heartbeat this process received, else the last one the store knows of. */
-export function serverMessage(row: ServerRow, lastSeenAt: string | undefined): scheduler.Server {
+/**
+ * What a caller is shown of a server beyond what everyone who sees it is shown: `used` counts the
+ * containers on it the caller sees, `orphans` only for the server's owner and admins.
+ */
+export interface ServerView {
+  used: number;
+  orphans: boolean;
+}
+
+export function serverMessage(row: ServerRow, lastSeenAt: string | undefined, view: ServerView = { used: row.containersUsed, orphans: true }): scheduler.Server {
   return scheduler.Server.fromPartial({
     id: row.id,
     name: row.name,
@@ -65,7 +74,7 @@ export function serverMessage(row: ServerRow, lastSeenAt: string | undefined): s
     ownerId: row.ownerId,
     poolId: row.poolId ?? '',
     specs: { cpuCores: row.specs.cpuCores, ramGb: row.specs.ramGb, diskGb: row.specs.diskGb },
-    containerCapacity: { used: row.containersUsed, max: row.maxContainers },
+    containerCapacity: { used: view.used, max: row.maxContainers },
     prespawnCount: 0,
     lastSeenAt: ts(lastSeenAt ?? row.lastSeenAt),
     realmIds: [],
@@ -73,7 +82,7 @@ export function serverMessage(row: ServerRow, lastSeenAt: string | undefined): s
     agentVersion: '',
     createdAt: ts(row.createdAt),
     updatedAt: ts(row.updatedAt),
-    orphanContainers: row.orphans.map((o) => ({ containerId: o.containerId, dockerId: o.dockerId, projectId: o.projectId, name: o.name, detectedAt: ts(o.detectedAt) })),
+    orphanContainers: (view.orphans ? row.orphans : []).map((o) => ({ containerId: o.containerId, dockerId: o.dockerId, projectId: o.projectId, name: o.name, detectedAt: ts(o.detectedAt) })),
   });
 }
 

@@ -1,13 +1,13 @@
 import { status, type Metadata } from '@grpc/grpc-js';
-import { dateFromTimestamp, scheduler, timestampFromDate } from '@hoody/contracts';
+import { type common, dateFromTimestamp, scheduler, timestampFromDate } from '@hoody/contracts';
 import { CommandRejected } from '@hoody/decider';
 import { callerOf, eventMetadata, rpcError } from '@hoody/service-kit';
 import { Controller, Inject } from '@nestjs/common';
-import { SchedulerQueries } from '../read-model/scheduler-queries';
+import { SchedulerQueries, type ServerRow } from '../read-model/scheduler-queries';
 import { ServerRegistry } from '../servers/server-registry';
 import { visibility } from '../visibility';
 import { checkId, guarded } from './errors';
-import { pageInfo, pageOf, serverMessage } from './mapping';
+import { pageInfo, pageOf, serverMessage, type ServerView } from './mapping';
 
 const GIB = 1024 ** 3;
 const round1 = (n: number) => Math.round(n * 10) / 10;
@@ -88,7 +88,7 @@ export class ServerController implements scheduler.ServerServiceController {
       checkId(request.id, 'id');
       const row = this.queries.server(request.id);
       if (!row || !visibility.server(caller, row, this.poolRole)) throw rpcError(status.NOT_FOUND, 'SERVER_NOT_FOUND', 'server not found');
-      return { server: serverMessage(row, this.registry.lastSeenAt(row.id)) };
+      return { server: serverMessage(row, this.registry.lastSeenAt(row.id), this.viewOf(caller, row)) };
     });
   }
 
@@ -113,11 +113,21 @@ export class ServerController implements scheduler.ServerServiceController {
       }
       await this.registry.setPool(row.id, request.poolId || null, eventMetadata(caller, metadata));
       const updated = this.queries.server(row.id) ?? row;
-      return { server: serverMessage(updated, this.registry.lastSeenAt(row.id)) };
+      return { server: serverMessage(updated, this.registry.lastSeenAt(row.id), this.viewOf(caller, updated)) };
     });
   }
 
   private readonly poolRole = (poolId: string, userId: string) => this.queries.poolRole(poolId, userId);
+
+  /**
+   * The whole count and the orphans are for the server's owner and admins, unscoped by realms;
+   * anyone else (a pool member, a realm host, a restricted token) counts only the containers they
+   * see, so a server shared across tenants tells nobody about the others' containers.
+   */
+  private viewOf(caller: common.Principal, row: ServerRow): ServerView {
+    const manages = (caller.isAdmin || row.ownerId === caller.userId) && !caller.activeRealmId && caller.realmIds.length === 0;
+    return manages ? { used: row.containersUsed, orphans: true } : { used: this.queries.visibleContainersOn(row.id, visibility.containers(caller)), orphans: false };
+  }
 
   /** sort_by: id, name, status, last_seen_at, created_at (default). */
   listServers(request: scheduler.ListServersRequest, metadata?: Metadata): Promise<scheduler.ListServersResponse> {
@@ -128,7 +138,7 @@ export class ServerController implements scheduler.ServerServiceController {
       if (request.poolId && this.poolRole(request.poolId, caller.userId) === undefined) await this.registry.catchUp();
       const page = pageOf(request.page, 'created_at');
       const { items, total } = this.queries.servers(visibility.servers(caller), page, request.poolId || undefined);
-      return { servers: items.map((row) => serverMessage(row, this.registry.lastSeenAt(row.id))), pagination: pageInfo(total, page) };
+      return { servers: items.map((row) => serverMessage(row, this.registry.lastSeenAt(row.id), this.viewOf(caller, row))), pagination: pageInfo(total, page) };
     });
   }
 }

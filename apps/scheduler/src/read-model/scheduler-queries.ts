@@ -174,6 +174,11 @@ export class SchedulerQueries {
     return { items: rows.map(toContainer), total };
   }
 
+  /** Containers in scope, not deleted, on one server. */
+  visibleContainersOn(serverId: string, scope: Scope): number {
+    return (this.sql(`SELECT COUNT(*) AS n FROM containers c WHERE c.server_id = ? AND c.status != 'deleted' AND ${scope.sql}`).get(serverId, ...scope.params) as { n: number }).n;
+  }
+
   /** Per realm, how many containers in scope (not deleted) carry it. */
   containerRealmUsage(scope: Scope): Array<{ realmId: string; containers: number }> {
     return this.sql(
