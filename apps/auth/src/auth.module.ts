@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AuthCommands } from './commands/auth-commands';
+import { AuditController } from './grpc/audit.controller';
 import { PoolController } from './grpc/pool.controller';
 import { ProjectController } from './grpc/project.controller';
 import { TokenController } from './grpc/token.controller';
@@ -12,7 +13,7 @@ export class AuthModule {
   static with(commands: AuthCommands, queries: AuthQueries): DynamicModule {
     return {
       module: AuthModule,
-      controllers: [TokenController, ProjectController, UserController, PoolController],
+      controllers: [TokenController, ProjectController, UserController, PoolController, AuditController],
       providers: [
         { provide: AuthCommands, useValue: commands },
         { provide: AuthQueries, useValue: queries },

@@ -18,6 +18,7 @@ export function connectBackends(config: GatewayConfig) {
     projects: createGrpcClient(auth.ProjectServiceService, config.HOODY_AUTH_GRPC),
     users: createGrpcClient(auth.UserServiceService, config.HOODY_AUTH_GRPC),
     pools: createGrpcClient(auth.PoolServiceService, config.HOODY_AUTH_GRPC),
+    audit: createGrpcClient(auth.AuditServiceService, config.HOODY_AUTH_GRPC),
     containers: createGrpcClient(scheduler.ContainerServiceService, config.HOODY_SCHEDULER_GRPC),
     servers: createGrpcClient(scheduler.ServerServiceService, config.HOODY_SCHEDULER_GRPC),
     history: createGrpcClient(history.HistoryServiceService, config.HOODY_HISTORY_GRPC),

@@ -180,6 +180,18 @@ describe('the platform through its REST API, SDK and CLI', () => {
       await expect(admin.api.containers.create(project, { server_id: SERVER_ID, name: 'nope', ...body } as never)).rejects.toMatchObject({ statusCode: 400 });
     }
     await expect(admin.api.containers.create(project, { server_id: SERVER_ID, name: 'a b' })).rejects.toMatchObject({ statusCode: 400, error: 'VALIDATION_FAILED' });
+    // what was refused is in the caller's history: the audit trail
+    let refused: Array<{ payload: Record<string, unknown> }> = [];
+    for (let i = 0; i < 50 && refused.length < 5; i++) {
+      refused = (await admin.api.events.list({ event_type: 'audit.request.refused', resource_id: project, limit: 50 })).data.events;
+      if (refused.length < 5) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(refused.map((e) => [e.payload.code, e.payload.operation])).toEqual(
+      expect.arrayContaining([
+        ['NAME_TAKEN', 'ContainerService/createContainer'],
+        ['VALIDATION_FAILED', 'POST /api/v1/projects/:project_id/containers'],
+      ]),
+    );
     const listed = (await admin.api.projects.listContainers(project)).data.containers.map((c: { name: string }) => c.name);
     expect(listed).toEqual(['taken']);
     // deleting the project takes its containers with it

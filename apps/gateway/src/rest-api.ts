@@ -1,7 +1,7 @@
 import { buildOpenApi, registerRoutes, type ResponseCache, type Route } from '@hoody/http-api';
 import type { FastifyInstance } from 'fastify';
 import { tokenAuthenticator } from './authenticate';
-import type { Backends } from './backends';
+import { as, type Backends } from './backends';
 import type { GatewayConfig } from './config';
 import { containerRoutes } from './routes/container.routes';
 import { eventRoutes } from './routes/event.routes';
@@ -39,6 +39,11 @@ export async function mountRestApi(fastify: FastifyInstance, config: GatewayConf
     authenticate: tokenAuthenticator(backends),
     apiDomain: config.HOODY_API_DOMAIN,
     responseCache,
+    // what the gateway refuses itself goes to the audit trail too (services record their own)
+    onRefused: (refusal, principal) =>
+      void backends.audit
+        .recordRefusal({ operation: refusal.operation, code: refusal.code, message: refusal.message, resourceId: refusal.resourceId ?? '' }, as(principal))
+        .catch(() => undefined),
     openApiDocument: buildOpenApi(routes, { title: 'Hoody API', version: '1.0.0', description: 'Self-hosted Hoody: containers, projects, tokens.' }),
   });
 }

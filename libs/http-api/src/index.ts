@@ -19,6 +19,7 @@ export {
 export {
   registerRoutes,
   type RegisterRoutesOptions,
+  type Refusal,
   type SuccessBody,
   DEFAULT_PREFIX,
   DEFAULT_API_DOMAIN,

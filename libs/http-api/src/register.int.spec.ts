@@ -27,6 +27,7 @@ interface Call {
 }
 
 let app: FastifyInstance;
+const refusals: Array<Record<string, unknown>> = [];
 const logLines: Record<string, unknown>[] = [];
 
 interface Answer {
@@ -59,7 +60,7 @@ beforeAll(async () => {
     },
   });
   app.get('/outside', async () => ({ outside: true }));
-  await registerRoutes(app, routes, { authenticate, validateResponses: true });
+  await registerRoutes(app, routes, { authenticate, validateResponses: true, onRefused: (refusal, principal) => refusals.push({ ...refusal, userId: principal.userId }) });
   await app.ready();
 });
 
@@ -561,5 +562,27 @@ describe('registration', () => {
       'GET /containers/:id is defined by both getContainer and getContainer2',
     );
     await other.close();
+  });
+});
+
+describe('the audit of refusals', () => {
+  beforeEach(() => refusals.splice(0));
+
+  it('tells of a change an authenticated caller asked for and the routes refused themselves', async () => {
+    await post(`/api/v1/projects/${PROJECT_ID}/containers`, { server_id: SERVER_ID, kvm: true });
+    await call('POST', '/api/v1/users', { token: 'hdy_user', body: { username: 'x' } });
+    expect(refusals).toEqual([
+      { operation: 'POST /api/v1/projects/:project_id/containers', code: 'VALIDATION_FAILED', message: expect.stringContaining('KVM'), resourceId: PROJECT_ID, userId: USER.userId },
+      { operation: 'POST /api/v1/users', code: 'INSUFFICIENT_PERMISSIONS', message: expect.any(String), resourceId: null, userId: USER.userId },
+    ]);
+  });
+
+  it('tells nothing of reads, of anonymous calls, or of refusals a service answered (the service records those)', async () => {
+    await get('/api/v1/containers?limit=1000');
+    await call('POST', `/api/v1/projects/${PROJECT_ID}/containers`, { body: { server_id: SERVER_ID, kvm: true } });
+    reset(1);
+    const resumed = await post(`/api/v1/containers/${store.containers[0].id}/resume`, undefined);
+    expect(resumed.statusCode).toBe(409); // INVALID_STATE from the (scripted) service
+    expect(refusals).toEqual([]);
   });
 });

@@ -29,6 +29,22 @@ export interface RegisterRoutesOptions {
   openApiDocument?: object;
   /** Answers of routes defined with `cache: true` are reused from it; writes invalidate it. */
   responseCache?: ResponseCache;
+  /**
+   * Told of every request to change something that an authenticated caller made and these routes
+   * refused themselves (4xx before or without a service's answer: validation, refused fields, an
+   * admin route): for an audit trail. Refusals a service answered are the service's to record.
+   */
+  onRefused?: (refusal: Refusal, principal: Principal) => void;
+}
+
+/** A refused request, as onRefused is told of it. */
+export interface Refusal {
+  /** `POST /api/v1/projects/:project_id/containers` */
+  operation: string;
+  code: string;
+  message: string;
+  /** The id the path named (its first parameter), if any. */
+  resourceId: string | null;
 }
 
 /** What the success envelope looks like. */
@@ -49,6 +65,8 @@ interface RequestState {
 
 const STATE = Symbol('hoody.http-api.request');
 type WithState = FastifyRequest & { [STATE]: RequestState | null };
+
+const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 const EMPTY_QUERY: Readonly<Record<string, never>> = Object.freeze({});
 
@@ -97,6 +115,11 @@ export async function registerRoutes(
 
       api.setErrorHandler((error: unknown, request, reply) => {
         const apiError = toApiError(error, { bodyLimit });
+        const principal = (request as WithState)[STATE]?.principal;
+        if (options.onRefused && principal && !READ_METHODS.has(request.method) && apiError.statusCode >= 400 && apiError.statusCode < 500 && !isGrpcServiceError(error)) {
+          const params = Object.values((request.params ?? {}) as Record<string, string>);
+          options.onRefused({ operation: `${request.method} ${request.routeOptions.url ?? request.url}`, code: apiError.code, message: apiError.message, resourceId: params[0] || null }, principal);
+        }
         // Our own ApiErrors are deliberate answers; what was mapped to a 5xx is logged in full.
         if (apiError.statusCode >= 500 && !(error instanceof ApiError)) {
           const level = apiError.statusCode === 503 && isGrpcServiceError(error) ? 'warn' : 'error';
@@ -164,10 +187,10 @@ function requestHook(route: Route, authenticate: Authenticator, apiDomain: strin
       throw new ApiError(401, ErrorCodes.MISSING_TOKEN, 'Missing token: send Authorization: Bearer hdy_…');
     }
     const principal = await authenticate(token, { ip: request.ip, host, realmHost });
+    (request as WithState)[STATE] = { principal, realmHost };
     if (route.auth === 'admin' && !principal.isAdmin) {
       throw new ApiError(403, ErrorCodes.INSUFFICIENT_PERMISSIONS, 'This operation requires an admin token');
     }
-    (request as WithState)[STATE] = { principal, realmHost };
     return undefined;
   };
 }

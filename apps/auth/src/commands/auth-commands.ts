@@ -11,6 +11,8 @@ import {
 import { CommandRejected } from '@hoody/decider';
 import type { EventMetadata, EventStore } from '@hoody/event-store';
 import { createCommandHandler, NameReservations, type ProjectionRunner } from '@hoody/eventsourcing';
+import { auditStream, type RequestRefusedData } from '@hoody/service-kit';
+import { randomUUID } from 'node:crypto';
 import { streams } from '../streams';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -48,7 +50,7 @@ export class AuthCommands {
   private readonly projectAliases: NameReservations;
 
   constructor(
-    store: EventStore,
+    private readonly store: EventStore,
     private readonly readModel: ProjectionRunner,
     private readonly env: AuthEnvironment,
   ) {
@@ -147,6 +149,11 @@ export class AuthCommands {
   async poolCommand(poolId: string, command: DistributiveOmit<PoolCommand, 'at'>, metadata: EventMetadata): Promise<void> {
     const result = await this.pools(streams.pool(poolId), { ...command, at: this.at() } as PoolCommand, { metadata });
     await this.settle(result.position);
+  }
+
+  /** A request the gateway refused itself, in the gateway's audit stream (see RefusalAudit for the services'). */
+  async recordGatewayRefusal(data: RequestRefusedData, metadata: EventMetadata): Promise<void> {
+    await this.store.append(auditStream('gateway'), [{ id: randomUUID(), type: 'RequestRefused', data, metadata }]);
   }
 
   private async reserve(names: NameReservations, stream: string, ownerId: string, code: string, message: string, metadata: EventMetadata): Promise<void> {

@@ -3,3 +3,4 @@ export * from '../generated/hoody/auth/v1/tokens';
 export * from '../generated/hoody/auth/v1/projects';
 export * from '../generated/hoody/auth/v1/users';
 export * from '../generated/hoody/auth/v1/pools';
+export * from '../generated/hoody/auth/v1/audit';
