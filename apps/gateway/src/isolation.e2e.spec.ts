@@ -102,7 +102,7 @@ function withoutOwnRefusals(body: string): string {
 
 describe('realm isolation on every route of the OpenAPI document', () => {
   const home = mkdtempSync(join(tmpdir(), 'hoody-isolation-'));
-  const platform = launcher(home);
+  const platform = launcher(home, 22000);
   const port = new URL(platform.base).port;
   const a: Record<'project' | 'container' | 'token', string> = { project: '', container: '', token: '' };
   const secrets = { onlyB: '', bAndNone: '' };
@@ -154,8 +154,9 @@ describe('realm isolation on every route of the OpenAPI document', () => {
     );
   }, 120_000);
   afterAll(async () => {
-    for (const c of (await admin<{ containers: Array<{ id: string }> }>('GET', '/containers?limit=100')).containers) await admin('DELETE', `/containers/${c.id}`);
-    await platform.close();
+    await platform.close(async () => {
+      for (const c of (await admin<{ containers: Array<{ id: string }> }>('GET', '/containers?limit=100')).containers) await admin('DELETE', `/containers/${c.id}`);
+    });
     rmSync(home, { recursive: true, force: true });
   }, 60_000);
 

@@ -12,7 +12,7 @@ const root = resolve(__dirname, '../../..');
 /** The platform as a user starts it: `npm start`, i.e. the launcher, one process per app. */
 describe('the platform through its REST API, SDK and CLI', () => {
   const home = mkdtempSync(join(tmpdir(), 'hoody-platform-'));
-  const platform = launcher(home);
+  const platform = launcher(home, 21000);
   const { base, start, stop } = platform;
   let adminToken: string;
   let admin: HoodyClient;
@@ -27,8 +27,9 @@ describe('the platform through its REST API, SDK and CLI', () => {
   }, 90_000);
   afterAll(async () => {
     // containers outlive the platform's processes by design; remove them (and their kit mounts)
-    for (const c of (await admin.api.containers.list({ limit: 100 })).data.containers) await admin.api.containers.delete(c.id);
-    await platform.close();
+    await platform.close(async () => {
+      for (const c of (await admin.api.containers.list({ limit: 100 })).data.containers) await admin.api.containers.delete(c.id);
+    });
     rmSync(home, { recursive: true, force: true });
   }, 60_000);
 

@@ -18,7 +18,7 @@ type Server = { id: string; name: string; status: string };
  */
 describe('server pools, with two users and two servers', () => {
   const home = mkdtempSync(join(tmpdir(), 'hoody-pools-'));
-  const platform = launcher(home);
+  const platform = launcher(home, 23000);
   let admin: HoodyClient;
   let alice: HoodyClient;
   let bob: HoodyClient;
@@ -48,11 +48,12 @@ describe('server pools, with two users and two servers', () => {
     second = await joinServer(platform, home, { name: 'rack-2', joinToken, onlineId: (name) => onlineServer(admin, name) });
   }, 120_000);
   afterAll(async () => {
-    for (const client of [admin, alice, bob]) {
-      for (const c of (await client.api.containers.list({ limit: 100 })).data.containers) await client.api.containers.delete(c.id);
-    }
+    await platform.close(async () => {
+      for (const client of [admin, alice, bob]) {
+        for (const c of (await client.api.containers.list({ limit: 100 })).data.containers) await client.api.containers.delete(c.id);
+      }
+    });
     await second?.stop();
-    await platform.close();
     rmSync(home, { recursive: true, force: true });
   }, 60_000);
 

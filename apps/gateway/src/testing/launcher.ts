@@ -15,8 +15,11 @@ export interface LaunchedPlatform {
   start(): Promise<void>;
   /** SIGTERM to the launcher, which stops every app. */
   stop(): Promise<void>;
-  /** Stops the platform and its NATS server. */
-  close(): Promise<void>;
+  /**
+   * Runs `cleanUp` (e.g. deleting containers through the API: they outlive the platform's
+   * processes) if the platform runs, then stops the platform and its NATS server, whatever happened.
+   */
+  close(cleanUp?: () => Promise<void>): Promise<void>;
 }
 
 /**
@@ -25,8 +28,8 @@ export interface LaunchedPlatform {
  * feed), with its state in `home`. Read answers are cached for ten minutes: a change a test sees
  * through the API arrived as a change notice, not by expiry.
  */
-export function launcher(home: string): LaunchedPlatform {
-  const portBase = 30000 + Math.floor(Math.random() * 200) * 100;
+/** `portBase` below 32768, Linux's ephemeral range, so no client connection can hold one of its ports; one per suite. */
+export function launcher(home: string, portBase: number): LaunchedPlatform {
   let platform: ChildProcess | undefined;
   let nats: NatsServerHandle | undefined;
   const stop = async () => {
@@ -70,9 +73,15 @@ export function launcher(home: string): LaunchedPlatform {
       });
     },
     stop,
-    async close() {
-      await stop();
-      await nats?.stop();
+    async close(cleanUp) {
+      try {
+        if (cleanUp && platform && platform.exitCode === null && platform.signalCode === null) await cleanUp();
+      } catch (error) {
+        console.error(`cleaning up the platform failed: ${(error as Error).message}`);
+      } finally {
+        await stop();
+        await nats?.stop();
+      }
     },
   };
 }
