@@ -1,7 +1,7 @@
 import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import { auth, common, createGrpcClient, ERROR_CODE_METADATA_KEY, setPrincipal } from '@hoody/contracts';
 import { openEventStore } from '@hoody/event-store';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { ServiceProcess } from '@hoody/test-support';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -34,7 +34,6 @@ const forbidden = { code: status.PERMISSION_DENIED, error: 'INSUFFICIENT_PERMISS
 
 describe('server pools over gRPC (auth service process)', () => {
   const home = mkdtempSync(join(tmpdir(), 'hoody-auth-pools-'));
-  let child: ChildProcess;
   let grpcPort: number;
   let tokens: ReturnType<typeof createGrpcClient<typeof auth.TokenServiceService>>;
   let users: ReturnType<typeof createGrpcClient<typeof auth.UserServiceService>>;
@@ -44,20 +43,10 @@ describe('server pools over gRPC (auth service process)', () => {
   let carol: common.Principal;
   let dave: common.Principal;
 
-  async function start(): Promise<void> {
-    child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'main.ts')], {
-      env: { ...process.env, HOODY_HOME: home, HOODY_GRPC_PORT: String(grpcPort), HOODY_HTTP_PORT: '0' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    await new Promise<void>((resolve, reject) => {
-      child.stdout?.on('data', (d: Buffer) => d.toString().includes('auth: gRPC') && resolve());
-      child.once('exit', (code) => reject(new Error(`auth exited ${code}`)));
-    });
-  }
-  async function stop(): Promise<void> {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
-  }
+  const service = new ServiceProcess('auth', 'apps/auth/src/main.ts', /auth: gRPC/, () => ({ HOODY_HOME: home, HOODY_GRPC_PORT: String(grpcPort) }));
+  const start = () => service.start();
+  const stop = () => service.stop();
+
   const as = (principal: common.Principal) => setPrincipal(new Metadata(), principal);
   async function principalOf(secret: string): Promise<common.Principal> {
     const { principal } = await tokens.authenticateToken({ secret, clientIp: '127.0.0.1', hostRealmId: '' });

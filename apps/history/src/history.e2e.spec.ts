@@ -3,7 +3,7 @@ import { NO_POOL_LIMITS, type PoolEvent, type ProjectEvent, type TokenEvent, typ
 import { common, createGrpcClient, ERROR_CODE_METADATA_KEY, history, setPrincipal, timestampFromDate } from '@hoody/contracts';
 import { openEventStore, type EventStore } from '@hoody/event-store';
 import type { ContainerEvent, ContainerStatus, ServerEvent } from '@hoody/scheduler-domain';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { ServiceProcess } from '@hoody/test-support';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -44,27 +44,15 @@ const codeOf = (error: unknown) => (error as ServiceError).metadata?.get(ERROR_C
 describe('history service process', () => {
   const home = mkdtempSync(join(tmpdir(), 'hoody-history-'));
   let store: EventStore;
-  let child: ChildProcess;
   let grpcPort: number;
   let events: ReturnType<typeof createGrpcClient<typeof history.HistoryServiceService>>;
   let t0: Date;
   let t1: Date;
 
-  async function start(): Promise<void> {
-    child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'main.ts')], {
-      env: { ...process.env, HOODY_HOME: home, HOODY_GRPC_PORT: String(grpcPort), HOODY_HTTP_PORT: '0' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    await new Promise<void>((resolve, reject) => {
-      child.stdout?.on('data', (d: Buffer) => d.toString().includes('history: gRPC') && resolve());
-      child.once('exit', (code) => reject(new Error(`history exited ${code}`)));
-    });
-  }
-  async function stop(): Promise<void> {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
-  }
+  const service = new ServiceProcess('history', 'apps/history/src/main.ts', /history: gRPC/, () => ({ HOODY_HOME: home, HOODY_GRPC_PORT: String(grpcPort) }));
+  const start = () => service.start();
+  const stop = () => service.stop();
+
 
   const now = () => new Date().toISOString();
   const record = (streamId: string, ...recorded: Known[]) => store.append(streamId, recorded);

@@ -2,18 +2,16 @@ import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import { auth, common, createGrpcClient, ERROR_CODE_METADATA_KEY, scheduler, setPrincipal, type GrpcPromiseClient } from '@hoody/contracts';
 import { connectNats, drainNats } from '@hoody/messaging';
 import { AGENT_HEARTBEAT_SUBJECT, CONTAINER_ID_LABEL, KEEP_ALIVE_COMMAND, MANAGED_LABEL, mountPointsUnder, NAME_LABEL, PROJECT_ID_LABEL, unmountTree } from '@hoody/runtime';
-import { testDocker, testDockerHost, testNatsUrl } from '@hoody/test-support';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { ServiceProcess, testDocker, testDockerHost, testNatsUrl } from '@hoody/test-support';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, realpath, rm } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 
 jest.setTimeout(60_000);
 
-const REPO = resolve(__dirname, '../../..');
 const HEARTBEAT_MS = 500;
 const { ContainerStatus: S, ContainerOperation: Op } = scheduler;
 
@@ -27,50 +25,6 @@ function freePort(): Promise<number> {
 }
 
 /** One service process, started as a user starts it (`node --import tsx`, from the repo root). */
-class Service {
-  child?: ChildProcess;
-  /** Everything it wrote, over every start. */
-  output = '';
-
-  constructor(
-    readonly name: string,
-    private readonly main: string,
-    private readonly ready: RegExp,
-    private readonly env: () => Record<string, string>,
-  ) {}
-
-  async start(): Promise<void> {
-    const from = this.output.length;
-    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO, this.main)], {
-      cwd: REPO,
-      env: { ...process.env, HOODY_LOG_LEVEL: 'warn', HOODY_HTTP_PORT: '0', ...this.env() },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    this.child = child;
-    await new Promise<void>((resolveStart, reject) => {
-      const onData = (chunk: Buffer) => {
-        this.output += chunk.toString();
-        if (this.ready.test(this.output.slice(from))) resolveStart();
-      };
-      child.stdout?.on('data', onData);
-      child.stderr?.on('data', onData);
-      child.once('exit', (code) => reject(new Error(`${this.name} exited with ${code}:\n${this.output.slice(-4000)}`)));
-    });
-  }
-
-  /** The exit code (or signal). */
-  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | string | null> {
-    const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return child?.exitCode ?? child?.signalCode ?? null;
-    const exited = new Promise<number | string | null>((r) => child.once('exit', (code, sig) => r(code ?? sig)));
-    child.kill(signal);
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    const code = await exited;
-    clearTimeout(timer);
-    return code;
-  }
-}
-
 const codeOf = (error: unknown) => (error as ServiceError).metadata?.get(ERROR_CODE_METADATA_KEY)[0];
 
 async function failure(call: Promise<unknown>): Promise<{ code: status; errorCode: unknown; details: string }> {
@@ -104,9 +58,9 @@ describe('scheduler with auth and an agent on a real engine', () => {
   let home: string;
   let authPort: number;
   let schedulerPort: number;
-  let authService: Service;
-  let agentService: Service;
-  let schedulerService: Service;
+  let authService: ServiceProcess;
+  let agentService: ServiceProcess;
+  let schedulerService: ServiceProcess;
   let tokens: GrpcPromiseClient<typeof auth.TokenServiceService>;
   let projects: GrpcPromiseClient<typeof auth.ProjectServiceService>;
   let users: GrpcPromiseClient<typeof auth.UserServiceService>;
@@ -139,15 +93,15 @@ describe('scheduler with auth and an agent on a real engine', () => {
     home = await realpath(await mkdtemp(join(tmpdir(), 'hoody-scheduler-e2e-')));
     [authPort, schedulerPort] = await Promise.all([freePort(), freePort()]);
     const shared = { HOODY_HOME: home, NATS_URL: testNatsUrl() };
-    authService = new Service('auth', 'apps/auth/src/main.ts', /auth: gRPC/, () => ({ ...shared, HOODY_GRPC_PORT: String(authPort) }));
-    agentService = new Service('agent', 'apps/agent/src/main.ts', /gRPC on/, () => ({
+    authService = new ServiceProcess('auth', 'apps/auth/src/main.ts', /auth: gRPC/, () => ({ ...shared, HOODY_GRPC_PORT: String(authPort) }));
+    agentService = new ServiceProcess('agent', 'apps/agent/src/main.ts', /gRPC on/, () => ({
       ...shared,
       DOCKER_HOST: testDockerHost(),
       HOODY_SERVER_NAME: serverName,
       HOODY_GRPC_PORT: '0',
       HOODY_HEARTBEAT_MS: String(HEARTBEAT_MS),
     }));
-    schedulerService = new Service('scheduler', 'apps/scheduler/src/main.ts', /scheduler: gRPC/, () => ({
+    schedulerService = new ServiceProcess('scheduler', 'apps/scheduler/src/main.ts', /scheduler: gRPC/, () => ({
       ...shared,
       HOODY_GRPC_PORT: String(schedulerPort),
       HOODY_SCHEDULER_HEARTBEAT_MS: String(HEARTBEAT_MS),

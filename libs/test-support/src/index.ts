@@ -2,3 +2,4 @@ export { startNatsServer, findNatsServer, type NatsServerHandle, type NatsServer
 export { startDockerEngine, findDockerd, type DockerEngineHandle, type DockerEngineOptions } from './docker-engine';
 export { TEST_DOCKER_HOST_ENV, TEST_NATS_URL_ENV, testDocker, testDockerHost, testNatsUrl } from './test-env';
 export { runHttpLoad, type HttpLoadResult } from './http-load';
+export { ServiceProcess } from './service-process';
