@@ -10,14 +10,10 @@
  *    a change), once with every request a distinct URL (each one goes to the scheduler).
  * Last line: one JSON object of the figures.
  */
-import { ensureBaseImage, KEEP_ALIVE_COMMAND } from '@hoody/runtime';
-import { runHttpLoad, startDockerEngine, startNatsServer } from '@hoody/test-support';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { KEEP_ALIVE_COMMAND } from '@hoody/runtime';
+import { runHttpLoad } from '@hoody/test-support';
+import { withBenchPlatform } from './bench-platform';
 
-const root = resolve(__dirname, '../..');
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 20);
 const quantile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
 const summary = (xs: number[]) => {
@@ -25,42 +21,8 @@ const summary = (xs: number[]) => {
   return { p50: +quantile(s, 0.5).toFixed(1), p99: +quantile(s, 0.99).toFixed(1) };
 };
 
-async function main(): Promise<void> {
-  const engine = await startDockerEngine();
-  const nats = await startNatsServer();
-  await ensureBaseImage(engine.docker);
-  const home = mkdtempSync(join(tmpdir(), 'hoody-bench-api-'));
-  const base = 'http://127.0.0.1:28080';
-  const platform = spawn(process.execPath, ['--import', 'tsx', join(root, 'tools/start.ts')], {
-    cwd: root,
-    env: { ...process.env, HOODY_HOME: home, HOODY_PORT_BASE: '28000', HOODY_GATEWAY_PORT: '28080', NATS_URL: nats.url, DOCKER_HOST: engine.host },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  try {
-    await new Promise<void>((ready, fail) => {
-      platform.stdout?.on('data', (d: Buffer) => d.toString().includes('hoody: ready') && ready());
-      platform.once('exit', (code) => fail(new Error(`the platform exited (${code})`)));
-    });
-    const token = readFileSync(join(home, 'admin-token'), 'utf8').trim();
-    const { defaultProjectId } = JSON.parse(readFileSync(join(home, 'admin.json'), 'utf8'));
-    const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-      const res = await fetch(`${base}/api/v1${path}`, {
-        method,
-        headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-        body: body ? JSON.stringify(body) : undefined,
-      });
-      const json = (await res.json()) as { data: T; message: string };
-      if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${json.message}`);
-      return json.data;
-    };
-    let servers: Array<{ id: string; status: string }> = [];
-    for (let i = 0; i < 100 && !servers.some((s) => s.status === 'online'); i++) {
-      servers = await api('GET', '/servers');
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    const serverId = servers.find((s) => s.status === 'online')?.id;
-    if (!serverId) throw new Error('no server came online');
-
+function main(): Promise<void> {
+  return withBenchPlatform('api', 28000, async ({ base, engine, adminToken, defaultProjectId, serverId, api }) => {
     // Raw Docker (`docker run -d` of the same image and command on the same engine) and the API,
     // sample by sample in turn, both left running: each measure sees the same engine load.
     const raw: number[] = [];
@@ -80,7 +42,7 @@ async function main(): Promise<void> {
     for (const r of rawContainers) await r.remove({ force: true });
     for (let i = SAMPLES; i < 100; i++) await api('POST', `/projects/${defaultProjectId}/containers`, { server_id: serverId, name: `bench-${i}` });
 
-    const load = (seconds: number, query = '') => runHttpLoad(`${base}/api/v1/containers?limit=20${query}`, { seconds, concurrency: 32, token });
+    const load = (seconds: number, query = '') => runHttpLoad(`${base}/api/v1/containers?limit=20${query}`, { seconds, concurrency: 32, token: adminToken });
     await load(1);
     const reads = await load(5);
     const uncached = await load(5, '&nocache={n}');
@@ -105,24 +67,10 @@ async function main(): Promise<void> {
     console.log(`  the same, every request a distinct URL (no cache):   ${uncached.rps} req/s, p50 ${figures.uncached_list_read_ms.p50} ms, p99 ${figures.uncached_list_read_ms.p99} ms, ${uncached.errors} errors`);
     console.log(JSON.stringify(figures));
     if (process.env.BENCH_HOLD) {
-      console.log(`holding the platform at ${base} (token in ${join(home, 'admin-token')}) for ${process.env.BENCH_HOLD} s`);
+      console.log(`holding the platform at ${base} (admin token ${adminToken}) for ${process.env.BENCH_HOLD} s`);
       await new Promise((r) => setTimeout(r, Number(process.env.BENCH_HOLD) * 1000));
     }
-    // containers outlive the platform's processes: remove them, and their kit mounts, through the API
-    for (let page = 1; ; page++) {
-      const { containers } = await api<{ containers: Array<{ id: string }> }>('GET', '/containers?limit=100');
-      if (containers.length === 0) break;
-      for (const c of containers) await api('DELETE', `/containers/${c.id}`);
-    }
-  } finally {
-    if (platform.exitCode === null && platform.signalCode === null) {
-      platform.kill('SIGTERM');
-      await new Promise((r) => platform.once('exit', r));
-    }
-    await engine.stop();
-    await nats.stop();
-    rmSync(home, { recursive: true, force: true });
-  }
+  });
 }
 
 main().catch((error) => {
