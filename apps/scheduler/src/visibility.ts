@@ -38,11 +38,7 @@ export const visibility = {
     return project !== undefined && !project.deleted && project.userId === principal.userId && realmVisible(principal, project);
   },
 
-  container(principal: common.Principal, container: { realmIds: string[] }, project: Omit<ProjectOwnership, 'realmIds'> | undefined): boolean {
-    return project !== undefined && !project.deleted && project.userId === principal.userId && realmVisible(principal, container);
-  },
-
-  /** Containers the principal sees, over `containers c`. */
+  /** Containers the principal sees, over `containers c` (lists and single reads alike). */
   containers(principal: common.Principal): Scope {
     const realms = realmVisibleSql(principal, 'c.realm_ids');
     return {

@@ -154,6 +154,12 @@ export class SchedulerQueries {
     return r && toContainer(r);
   }
 
+  /** A container in scope and not deleted. */
+  visibleContainer(id: string, scope: Scope): ContainerRow | undefined {
+    const r = this.sql(`${CONTAINER_SELECT} WHERE c.id = ? AND c.status != 'deleted' AND ${scope.sql}`).get(id, ...scope.params) as Record<string, unknown> | undefined;
+    return r && toContainer(r);
+  }
+
   /** Deleted containers are never listed. */
   containers(scope: Scope, filter: ContainerFilter, page: Page): Paged<ContainerRow> {
     const conditions = [scope.sql, "c.status != 'deleted'"];
