@@ -24,18 +24,28 @@ export function act<O extends object = Record<string, never>>(
   });
 }
 
-/** A whole number ≥ `min`. */
+/** A whole number ≥ `min` (and ≤ `max` when given). */
 export const integer =
-  (min = 0) =>
+  (min = 0, max?: number) =>
   (value: string): number => {
-    if (!/^\d+$/.test(value.trim()) || Number(value) < min) throw new InvalidArgumentError(`expected a whole number ≥ ${min}`);
-    return Number(value);
+    const n = Number(value);
+    if (!/^\d+$/.test(value.trim()) || n < min || (max !== undefined && n > max)) {
+      throw new InvalidArgumentError(max === undefined ? `expected a whole number ≥ ${min}` : `expected a whole number from ${min} to ${max}`);
+    }
+    return n;
   };
 
 /** A positive number (cores, GiB). */
 export function positiveNumber(value: string): number {
   const n = Number(value);
   if (value.trim() === '' || !Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a positive number');
+  return n;
+}
+
+/** A number ≥ 0 (a limit where 0 means none). */
+export function nonNegativeNumber(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError('expected a number ≥ 0');
   return n;
 }
 
@@ -104,15 +114,15 @@ export interface PagingOptions {
   realmId?: string;
 }
 
-/** `--page`, `--limit`, `--sort-by`, `--sort-order`, `--realm-id`. */
-export function withPaging(command: Command, sortFields?: readonly string[]): Command {
+/** `--page`, `--limit`, `--sort-by`, `--sort-order`, and `--realm-id` unless `realm: false` (resources that carry no realm). */
+export function withPaging(command: Command, sortFields?: readonly string[], { realm = true }: { realm?: boolean } = {}): Command {
   const sortBy = new Option('--sort-by <field>', 'sort field');
-  return command
+  const paged = command
     .option('--page <n>', 'page number (from 1)', integer(1))
     .option('--limit <n>', 'items per page (at most 100)', integer(1))
     .addOption(sortFields ? sortBy.choices(sortFields) : sortBy)
-    .addOption(new Option('--sort-order <order>', 'sort order').choices(['asc', 'desc']))
-    .option('--realm-id <id>', 'only resources of this realm');
+    .addOption(new Option('--sort-order <order>', 'sort order').choices(['asc', 'desc']));
+  return realm ? paged.option('--realm-id <id>', 'only resources of this realm') : paged;
 }
 
 export function pagingQuery<S extends string = string>(o: PagingOptions) {

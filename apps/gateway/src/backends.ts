@@ -21,6 +21,7 @@ export function connectBackends(config: GatewayConfig) {
     audit: createGrpcClient(auth.AuditServiceService, config.HOODY_AUTH_GRPC),
     containers: createGrpcClient(scheduler.ContainerServiceService, config.HOODY_SCHEDULER_GRPC),
     servers: createGrpcClient(scheduler.ServerServiceService, config.HOODY_SCHEDULER_GRPC),
+    prespawn: createGrpcClient(scheduler.PrespawnServiceService, config.HOODY_SCHEDULER_GRPC),
     history: createGrpcClient(history.HistoryServiceService, config.HOODY_HISTORY_GRPC),
   };
 }

@@ -31,7 +31,8 @@ export const operationValue: Record<(typeof OPERATIONS)[number], scheduler.Conta
 export const containerSchema = z
   .strictObject({
     id: idSchema,
-    project_id: idSchema,
+    /** null for a warm prespawned container nobody has claimed yet (listed only with include_prespawn). */
+    project_id: idSchema.nullable(),
     server_id: idSchema,
     server_name: z.string(),
     name: z.string(),
@@ -62,7 +63,7 @@ export function containerResource(c: scheduler.Container | undefined): z.infer<t
   if (!c) throw new Error('the scheduler answered without a container');
   return {
     id: c.id,
-    project_id: c.projectId,
+    project_id: c.projectId || null,
     server_id: c.serverId,
     server_name: c.serverName,
     name: c.name,

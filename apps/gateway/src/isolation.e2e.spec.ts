@@ -37,8 +37,8 @@ interface Caller {
 
 /**
  * How each operation is called: path parameters naming realm A's resources (`unlabelled`: a fresh
- * id, for resources that carry no realm, such as pools: nothing of realm A is in them), and a
- * valid body.
+ * id, for resources that carry no realm, such as pools and prespawn templates: nothing of realm A
+ * is in them), and a valid body.
  */
 type Call = { params?: Record<string, 'project' | 'container' | 'token' | 'server' | 'unlabelled' | 'stop'>; body?: () => unknown; skip?: string };
 
@@ -64,6 +64,8 @@ const CALLS: Record<string, Call> = {
   listRealms: {},
   listServers: {},
   getServer: { params: { id: 'server' } },
+  // prespawn_count 0: no warm containers are made on the shared server by the probes
+  updateServer: { params: { id: 'server' }, body: () => ({ prespawn_count: 0 }) },
   createJoinToken: { body: () => ({}) },
   createToken: { body: () => ({ alias: `probe-${++n}`, realm_ids: [REALM_B] }) },
   listTokens: {},
@@ -89,6 +91,16 @@ const CALLS: Record<string, Call> = {
   addPoolServer: { params: { id: 'unlabelled' }, body: () => ({ server_id: server }) },
   listEvents: {},
   removePoolServer: { params: { id: 'unlabelled', serverId: 'server' } },
+  // templates carry no realm (like pools): probed with fresh ids. A probe template keeps no warm
+  // container (min_ready 0) and matches no probe's create (a cpu limit), so nothing lands on the server
+  listPrespawnTemplates: {},
+  createPrespawnTemplate: { body: () => ({ name: `probe-${++n}`, server_ids: [server], min_ready: 0, cpu: 0.25 }) },
+  getPrespawnTemplate: { params: { id: 'unlabelled' } },
+  updatePrespawnTemplate: { params: { id: 'unlabelled' }, body: () => ({ name: 'changed by a stranger' }) },
+  deletePrespawnTemplate: { params: { id: 'unlabelled' } },
+  pausePrespawnTemplate: { params: { id: 'unlabelled' } },
+  resumePrespawnTemplate: { params: { id: 'unlabelled' } },
+  getPrespawnTemplateStatus: { params: { id: 'unlabelled' } },
 };
 
 let server = '';

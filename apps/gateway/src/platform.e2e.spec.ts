@@ -200,7 +200,7 @@ describe('the platform through its REST API, SDK and CLI', () => {
     let left = 1;
     for (let i = 0; i < 50 && left > 0; i++) {
       await new Promise((r) => setTimeout(r, 100));
-      left = (await admin.api.containers.list({ limit: 100 })).data.containers.filter((c: { project_id: string }) => c.project_id === project).length;
+      left = (await admin.api.containers.list({ limit: 100 })).data.containers.filter((c) => c.project_id === project).length;
     }
     expect(left).toBe(0);
   }, 30_000);

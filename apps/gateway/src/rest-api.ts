@@ -7,6 +7,7 @@ import { containerRoutes } from './routes/container.routes';
 import { eventRoutes } from './routes/event.routes';
 import { healthRoutes } from './routes/health.routes';
 import { poolRoutes } from './routes/pool.routes';
+import { prespawnRoutes } from './routes/prespawn.routes';
 import { projectRoutes } from './routes/project.routes';
 import { realmRoutes } from './routes/realm.routes';
 import { serverRoutes } from './routes/server.routes';
@@ -29,6 +30,7 @@ export function allRoutes(config: GatewayConfig, backends: Backends): Route[] {
     ...eventRoutes(backends.history),
     ...serverRoutes(backends),
     ...containerRoutes(backends),
+    ...prespawnRoutes(backends),
   ];
 }
 

@@ -15,6 +15,14 @@ export const schedulerConfigSchema = baseConfigSchema.extend({
    * For a single machine (`npm start`) and tests only: anyone who can publish on NATS can join.
    */
   HOODY_SCHEDULER_TRUST_LOCAL_AGENTS: envBoolean().default(false),
+  /** How often the prespawn pool manager looks at every pool (a claim makes it look at once too). */
+  HOODY_PRESPAWN_TICK_MS: envInt(50, 60_000).default(250),
+  /** Warm containers being created at once, per server. */
+  HOODY_PRESPAWN_CONCURRENCY: envInt(1, 64).default(3),
+  /** Warmings that fail in a row before a template is marked degraded. */
+  HOODY_PRESPAWN_DEGRADE_AFTER: envInt(1, 100).default(3),
+  /** First back-off after a failed warming, doubled per failure in a row (up to 60 s). */
+  HOODY_PRESPAWN_BACKOFF_MS: envInt(10, 60_000).default(1_000),
   /** Lifetime of a join token when the request sets none. */
   HOODY_SCHEDULER_JOIN_TOKEN_TTL_S: envInt(60, 31_536_000).default(86_400),
 });

@@ -1,6 +1,6 @@
 /**
- * The scheduler: servers and containers (streams server-*, container-*, jointoken-*). gRPC:
- * hoody.scheduler.v1 ServerService, ContainerService. Talks to each server's agent over gRPC and
+ * The scheduler: servers, containers and prespawn templates (streams server-*, container-*,
+ * template-*, jointoken-*). gRPC: hoody.scheduler.v1 ServerService, ContainerService, PrespawnService. Talks to each server's agent over gRPC and
  * follows the agents' heartbeats and container events on NATS. HTTP: /health, /metrics.
  */
 import 'reflect-metadata';
@@ -24,6 +24,11 @@ import { schedulerProjection } from './read-model/scheduler-projection';
 import { SchedulerQueries } from './read-model/scheduler-queries';
 import { SchedulerModule } from './scheduler.module';
 import { ServerRegistry } from './servers/server-registry';
+import { PoolManager } from './prespawn/pool-manager';
+import { PrespawnClaims } from './prespawn/prespawn-claims';
+import { PrespawnStats } from './prespawn/prespawn-stats';
+import { PrespawnTemplates } from './prespawn/prespawn-templates';
+import { PrespawnQueries } from './read-model/prespawn-queries';
 
 async function lastPosition(store: ReturnType<typeof openEventStore>): Promise<number> {
   for await (const event of store.readAll({ direction: 'backwards', maxCount: 1 })) return event.position;
@@ -51,7 +56,20 @@ async function main(): Promise<void> {
   const commands = new SchedulerCommands(store, readModel, { now: () => new Date(), newId: () => randomBytes(12).toString('hex') });
   const metrics = new SchedulerMetrics();
   const agents = new AgentClients();
-  const lifecycle = new ContainerLifecycle(commands, queries, agents, { provisionWaitMs: config.HOODY_SCHEDULER_PROVISION_WAIT_MS, log, metrics });
+  const prespawnQueries = new PrespawnQueries(db);
+  const stats = new PrespawnStats(metrics);
+  // A claim makes the pool manager look at once, so the pool starts refilling right away.
+  const claims = new PrespawnClaims(commands, prespawnQueries, stats, () => pools.poke());
+  const lifecycle = new ContainerLifecycle(commands, queries, agents, claims, { provisionWaitMs: config.HOODY_SCHEDULER_PROVISION_WAIT_MS, log, metrics });
+  const pools = new PoolManager(commands, queries, prespawnQueries, lifecycle, stats, {
+    tickMs: config.HOODY_PRESPAWN_TICK_MS,
+    concurrencyPerServer: config.HOODY_PRESPAWN_CONCURRENCY,
+    degradeAfter: config.HOODY_PRESPAWN_DEGRADE_AFTER,
+    backoffMs: config.HOODY_PRESPAWN_BACKOFF_MS,
+    log,
+    metrics,
+  });
+  const templates = new PrespawnTemplates(commands, queries, prespawnQueries, pools, stats);
   const registry = new ServerRegistry(commands, queries, {
     heartbeatMs: config.HOODY_SCHEDULER_HEARTBEAT_MS,
     trustLocalAgents: config.HOODY_SCHEDULER_TRUST_LOCAL_AGENTS,
@@ -65,7 +83,7 @@ async function main(): Promise<void> {
 
   const service = await bootstrapService({
     name: 'scheduler',
-    module: SchedulerModule.with({ lifecycle, registry, queries }),
+    module: SchedulerModule.with({ lifecycle, registry, queries, templates }),
     grpc: { package: 'hoody.scheduler.v1' },
     config,
     auditStore: store,
@@ -83,6 +101,7 @@ async function main(): Promise<void> {
   reconciler.start();
   deletions.start(caughtUpTo);
   void reconciler.reconcileAll();
+  pools.start();
   console.log(`scheduler: gRPC ${service.grpcUrl}, HTTP ${service.httpUrl}; read model at ${readModel.checkpoint}`);
 
   let stopping = false;
@@ -94,6 +113,7 @@ async function main(): Promise<void> {
     stopping = true;
     try {
       await messages.stop();
+      await atMost(pools.stop());
       await atMost(registry.stop());
       await atMost(reconciler.stop());
       await deletions.stop();

@@ -1,5 +1,5 @@
 import type { MetricsRegistry } from '@hoody/service-kit';
-import type { Counter, Gauge } from 'prom-client';
+import type { Counter, Gauge, Histogram } from 'prom-client';
 
 /**
  * The scheduler's own series on `/metrics`. Created before the service's registry exists (the
@@ -9,6 +9,10 @@ export class SchedulerMetrics {
   private missing?: Counter<'server'>;
   private orphans?: Gauge<'server'>;
   private reconciliations?: Counter<'outcome'>;
+  private claims?: Counter<'template' | 'outcome'>;
+  private claimSeconds?: Histogram<'template'>;
+  private warmFailures?: Counter<'template'>;
+  private pools?: Gauge<'template' | 'server' | 'state'>;
 
   attach(registry: MetricsRegistry): void {
     this.missing = registry.counter({
@@ -26,6 +30,40 @@ export class SchedulerMetrics {
       help: 'Reconciliations of a server with its engine, by outcome',
       labelNames: ['outcome'],
     });
+    this.claims = registry.counter({
+      name: 'hoody_prespawn_claims_total',
+      help: 'Creates that matched a prespawn template: served from a warm container (hit) or cold, none being ready (miss)',
+      labelNames: ['template', 'outcome'],
+    });
+    this.claimSeconds = registry.histogram({
+      name: 'hoody_prespawn_claim_seconds',
+      help: 'Time to claim a warm container, inside the scheduler',
+      labelNames: ['template'],
+      buckets: [0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25],
+    });
+    this.warmFailures = registry.counter({
+      name: 'hoody_prespawn_warm_failures_total',
+      help: 'Warm containers that failed to come up',
+      labelNames: ['template'],
+    });
+    this.pools = registry.gauge({
+      name: 'hoody_prespawn_pool_containers',
+      help: 'Warm containers per prespawn pool: ready, warming, and the target the pool manager keeps ready',
+      labelNames: ['template', 'server', 'state'],
+    });
+  }
+
+  prespawnClaim(template: string, outcome: 'hit' | 'miss', seconds?: number): void {
+    this.claims?.inc({ template, outcome });
+    if (seconds !== undefined) this.claimSeconds?.observe({ template }, seconds);
+  }
+
+  prespawnFailure(template: string): void {
+    this.warmFailures?.inc({ template });
+  }
+
+  prespawnPool(template: string, server: string, figures: { ready: number; warming: number; target: number }): void {
+    for (const state of ['ready', 'warming', 'target'] as const) this.pools?.set({ template, server, state }, figures[state]);
   }
 
   containerMissing(server: string): void {

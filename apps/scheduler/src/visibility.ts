@@ -8,7 +8,9 @@ import { realmVisible, realmVisibleSql } from '@hoody/tenancy';
  *
  * - a project is seen by its owner (admins included: an admin sees their own projects, not
  *   everyone's), when its realm_ids pass the realm rule;
- * - a container, by the owner of its project, when its own realm_ids pass the realm rule;
+ * - a container, by the owner of its project, when its own realm_ids pass the realm rule; a warm
+ *   container (no project yet), by the owner of its prespawn template;
+ * - a prespawn template, by its owner, where realm-less resources are seen;
  * - a server by its owner, by admins, and by the owner and accepted members of the server pool it
  *   is in; containers may be placed on the servers one sees.
  */
@@ -38,13 +40,22 @@ export const visibility = {
     return project !== undefined && !project.deleted && project.userId === principal.userId && realmVisible(principal, project);
   },
 
-  /** Containers the principal sees, over `containers c` (lists and single reads alike). */
+  /**
+   * Containers the principal sees, over `containers c` (lists and single reads alike): those of
+   * their projects, and the warm ones of their prespawn templates (realm-less until claimed).
+   */
   containers(principal: common.Principal): Scope {
     const realms = realmVisibleSql(principal, 'c.realm_ids');
     return {
-      sql: `c.project_id IN (SELECT id FROM projects WHERE user_id = ? AND deleted = 0) AND ${realms.sql}`,
-      params: [principal.userId, ...realms.params],
+      sql: `(c.project_id IN (SELECT id FROM projects WHERE user_id = ? AND deleted = 0)
+             OR (c.project_id = '' AND c.template_id IN (SELECT id FROM templates WHERE owner_id = ?))) AND ${realms.sql}`,
+      params: [principal.userId, principal.userId, ...realms.params],
     };
+  },
+
+  /** A prespawn template is seen by its owner; carrying no realm, it is out of sight where realm-less resources are. */
+  template(principal: common.Principal, template: { ownerId: string; deleted: boolean } | undefined): boolean {
+    return template !== undefined && !template.deleted && template.ownerId === principal.userId && realmVisible(principal, { realmIds: [] });
   },
 
   server(principal: common.Principal, server: ServerOwnership | undefined, poolRole: PoolRoleOf): server is ServerOwnership {

@@ -5,6 +5,12 @@ import { createCommandHandler } from './command-handler';
 export interface NameReservationsOptions {
   /** The stream of the aggregate a holder id names (`container-<id>`): it must exist once the holder was created. */
   holderStream(holderId: string): string;
+  /**
+   * Whether the holder bears the name now; by default, whether its stream exists. An aggregate that
+   * can take a name after it came into being (a prespawned container claimed into a project) or give
+   * it up (a rename) says it more precisely.
+   */
+  holds?(holderId: string, nameStream: string): Promise<boolean>;
   now(): Date;
   /** How long a reservation may wait for its holder's first event before it counts as abandoned (default 60 s). */
   graceMs?: number;
@@ -14,7 +20,7 @@ export interface NameReservationsOptions {
  * Unique names through nameReservationDecider, with one repair: a name is reserved before its
  * holder is recorded, so a process that dies between the two leaves a reservation whose holder never
  * came into being. Whoever asks for that name later, once the grace period is over, releases it on
- * the missing holder's behalf and takes it; a holder that exists keeps its name.
+ * the missing holder's behalf and takes it; a holder that exists (or `holds` it) keeps its name.
  */
 export class NameReservations {
   private readonly names;
@@ -50,9 +56,14 @@ export class NameReservations {
     const { holder, since } = fold(nameReservationDecider, events);
     if (holder === null || since === null) return true; // released meanwhile: try again
     if (this.options.now().getTime() - Date.parse(since) < this.graceMs) return false;
-    for await (const _ of this.store.readStream(this.options.holderStream(holder), { maxCount: 1 })) return false;
+    if (await (this.options.holds ?? ((id) => this.holderExists(id)))(holder, stream)) return false;
     await this.release(stream, holder, metadata);
     return true;
+  }
+
+  private async holderExists(holderId: string): Promise<boolean> {
+    for await (const _ of this.store.readStream(this.options.holderStream(holderId), { maxCount: 1 })) return true;
+    return false;
   }
 
   private at(): string {

@@ -44,7 +44,7 @@ export type ContainerState = 'running' | 'paused' | 'stopped' | 'missing';
 export interface ContainerSpec {
   /** Platform id, 24 lowercase hex characters. */
   containerId: string;
-  /** Platform id of its project. */
+  /** Platform id of its project; empty for a warm prespawned container (in no project until it is claimed). */
   projectId: string;
   /** Platform name (kept as the label `hoody.name`). */
   name: string;
@@ -379,7 +379,7 @@ export class ContainerRuntime {
   /** The engine's create body for a spec (without the kit mounts); throws on an invalid spec. */
   private containerConfig(spec: ContainerSpec): Dockerode.ContainerCreateOptions {
     checkId('containerId', spec.containerId);
-    checkId('projectId', spec.projectId);
+    if (spec.projectId !== '') checkId('projectId', spec.projectId);
     if (typeof spec.name !== 'string' || spec.name.length === 0) throw new InvalidContainerSpecError('name', 'is required');
     const image = spec.image && spec.image.length > 0 ? spec.image : this.baseImage;
     const hostConfig: Dockerode.HostConfig = {

@@ -1,6 +1,6 @@
 import { assertNever, CommandRejected, type Decider } from '@hoody/decider';
 
-/** The contract's container statuses. `copying` and `claiming` belong to later features. */
+/** The contract's container statuses. `copying` belongs to a later feature; a claim is one event, never `claiming` for long enough to show. */
 export const CONTAINER_STATUSES = ['creating', 'running', 'paused', 'stopped', 'failed', 'deleted', 'copying', 'deleting', 'claiming'] as const;
 export type ContainerStatus = (typeof CONTAINER_STATUSES)[number];
 
@@ -72,8 +72,20 @@ export type ContainerOperationCommand =
   | ({ type: 'PauseContainer' } & Acting)
   | ({ type: 'ResumeContainer' } & Acting);
 
+/** A warm container's template: which pool it belongs to, and whether someone claimed it. */
+export interface PrespawnOrigin {
+  templateId: string;
+  /** The template's generation it was made for: an older one is drained. */
+  generation: number;
+  /** null while it is warm (in the pool, in no project). */
+  claimedAt: string | null;
+}
+
 export type ContainerCommand =
   | ({ type: 'RequestContainer'; containerId: string; projectId: string; serverId: string; settings: ContainerSettings; spec: ContainerSpec } & Acting)
+  | ({ type: 'RequestWarmContainer'; containerId: string; serverId: string; templateId: string; generation: number; spec: ContainerSpec; environmentVars: Record<string, string> } & Acting)
+  | ({ type: 'ClaimContainer'; projectId: string; settings: ContainerSettings } & Acting)
+  | ({ type: 'RetireWarmContainer' } & Acting)
   | ({ type: 'RecordContainerProvisioned'; dockerId: string; observed: ObservedState } & Acting)
   | ({ type: 'RecordProvisioningFailed'; reason: string } & Acting)
   | ContainerOperationCommand
@@ -96,6 +108,8 @@ export type ContainerOperationEvent =
 
 export type ContainerEvent =
   | Transitioned<'ContainerRequested', { containerId: string; projectId: string; serverId: string; settings: ContainerSettings; spec: ContainerSpec }>
+  | Transitioned<'WarmContainerRequested', { containerId: string; serverId: string; templateId: string; generation: number; settings: ContainerSettings; spec: ContainerSpec }>
+  | { type: 'ContainerClaimed'; data: { projectId: string; settings: ContainerSettings; claimedBy: string; claimedAt: string } }
   | Transitioned<'ContainerProvisioned', { dockerId: string }>
   | Transitioned<'ContainerProvisioningFailed', { reason: string }>
   | ContainerOperationEvent
@@ -109,6 +123,8 @@ export type ContainerEvent =
 /** Every event type of a container stream (for projections' filters and tests). */
 export const CONTAINER_EVENT_TYPES: ReadonlyArray<ContainerEvent['type']> = [
   'ContainerRequested',
+  'WarmContainerRequested',
+  'ContainerClaimed',
   'ContainerProvisioned',
   'ContainerProvisioningFailed',
   'ContainerStarted',
@@ -127,6 +143,7 @@ export const CONTAINER_EVENT_TYPES: ReadonlyArray<ContainerEvent['type']> = [
 
 export interface ContainerRecord {
   containerId: string;
+  /** Empty while the container is warm. */
   projectId: string;
   serverId: string;
   settings: ContainerSettings;
@@ -140,7 +157,15 @@ export interface ContainerRecord {
   statusChangedAt: string;
   createdAt: string;
   updatedAt: string;
+  /** Set for a container made warm for a prespawn template. */
+  prespawn: PrespawnOrigin | null;
 }
+
+/** A warm container waiting in its pool: no project yet. */
+export const isWarm = (c: ContainerRecord) => c.prespawn !== null && c.prespawn.claimedAt === null;
+
+/** A warm container's name until it is claimed. */
+export const warmName = (containerId: string) => `warm-${containerId}`;
 
 export type ContainerState = { status: 'none' } | { status: ContainerStatus; container: ContainerRecord };
 
@@ -173,6 +198,7 @@ export function operationCommand(operation: ContainerOperation, triggeredBy: str
 export const DELETABLE_FROM: readonly ContainerStatus[] = ['running', 'paused', 'stopped', 'failed', 'deleting'];
 
 const notFound = () => new CommandRejected('CONTAINER_NOT_FOUND', 'container not found');
+const unavailable = (why: string) => new CommandRejected('PRESPAWN_UNAVAILABLE', `this warm container cannot be claimed: ${why}`);
 const invalid = (message: string) => new CommandRejected('VALIDATION_FAILED', message);
 const invalidState = (status: ContainerStatus, what: string) => new CommandRejected('INVALID_STATE', `the container is ${status}: ${what}`);
 
@@ -217,12 +243,29 @@ export const containerDecider: Decider<ContainerCommand, ContainerEvent, Contain
       const { containerId, projectId, serverId, settings, spec } = command;
       return [{ type: 'ContainerRequested', data: { containerId, projectId, serverId, settings, spec, transition: transition(null, 'creating', command) } }];
     }
+    if (command.type === 'RequestWarmContainer') {
+      if (state.status !== 'none') throw new CommandRejected('CONTAINER_EXISTS', `container ${command.containerId} already exists`);
+      const { containerId, serverId, templateId, generation, spec } = command;
+      const settings: ContainerSettings = { name: warmName(containerId), color: null, autostart: true, environmentVars: command.environmentVars, comment: null, realmIds: [] };
+      validateSettings(settings);
+      return [{ type: 'WarmContainerRequested', data: { containerId, serverId, templateId, generation, settings, spec, transition: transition(null, 'creating', command) } }];
+    }
     if (state.status === 'none' || state.status === 'deleted') {
-      if (command.type === 'RecordContainerDeleted' || command.type === 'RecordContainerExited' || command.type === 'RecordContainerMissing') return [];
+      if (command.type === 'RecordContainerDeleted' || command.type === 'RecordContainerExited' || command.type === 'RecordContainerMissing' || command.type === 'RetireWarmContainer') return [];
       throw notFound();
     }
     const status = state.status;
     switch (command.type) {
+      case 'ClaimContainer': {
+        if (!isWarm(state.container)) throw unavailable(state.container.prespawn ? 'it was claimed already' : 'it is not a warm container');
+        if (status !== 'running') throw unavailable(`it is ${status}`);
+        validateSettings(command.settings);
+        return [{ type: 'ContainerClaimed', data: { projectId: command.projectId, settings: command.settings, claimedBy: command.triggeredBy, claimedAt: command.at } }];
+      }
+      case 'RetireWarmContainer':
+        // A container claimed meanwhile is its claimer's now: nothing to retire.
+        if (!isWarm(state.container) || status === 'deleting' || !DELETABLE_FROM.includes(status)) return [];
+        return [{ type: 'ContainerDeletionRequested', data: { transition: transition(status, 'deleting', command) } }];
       case 'RecordContainerProvisioned': {
         if (status !== 'creating') return [];
         return [{ type: 'ContainerProvisioned', data: { dockerId: command.dockerId, transition: transition(status, command.observed, command) } }];
@@ -279,12 +322,27 @@ export const containerDecider: Decider<ContainerCommand, ContainerEvent, Contain
       const { containerId, projectId, serverId, settings, spec, transition: t } = event.data;
       return {
         status: t.to,
-        container: { containerId, projectId, serverId, settings, spec, dockerId: null, statusReason: null, exitCode: null, statusChangedAt: t.at, createdAt: t.at, updatedAt: t.at },
+        container: { containerId, projectId, serverId, settings, spec, dockerId: null, statusReason: null, exitCode: null, statusChangedAt: t.at, createdAt: t.at, updatedAt: t.at, prespawn: null },
+      };
+    }
+    if (event.type === 'WarmContainerRequested') {
+      const { containerId, serverId, templateId, generation, settings, spec, transition: t } = event.data;
+      return {
+        status: t.to,
+        container: {
+          containerId, projectId: '', serverId, settings, spec, dockerId: null, statusReason: null, exitCode: null,
+          statusChangedAt: t.at, createdAt: t.at, updatedAt: t.at, prespawn: { templateId, generation, claimedAt: null },
+        },
       };
     }
     if (state.status === 'none') return state;
     const container = state.container;
     switch (event.type) {
+      case 'ContainerClaimed': {
+        const { projectId, settings, claimedAt } = event.data;
+        const prespawn = container.prespawn && { ...container.prespawn, claimedAt };
+        return { ...state, container: { ...container, projectId, settings, prespawn, updatedAt: claimedAt } };
+      }
       case 'ContainerUpdated':
         return { ...state, container: { ...container, settings: { ...container.settings, ...event.data.changes }, updatedAt: event.data.updatedAt } };
       case 'ContainerProvisioned':

@@ -1,14 +1,17 @@
-import { given } from '@hoody/decider';
+import { fold, given } from '@hoody/decider';
 import {
   CONTAINER_OPERATIONS,
   CONTAINER_STATUSES,
   containerDecider,
+  isWarm,
   MISSING_REASON,
   OPERATION_RULES,
   operationCommand,
+  warmName,
   type ContainerEvent,
   type ContainerSettings,
   type ContainerSpec,
+  type ContainerState,
   type ContainerStatus,
 } from './container';
 
@@ -82,7 +85,7 @@ describe('container decider: creation and provisioning', () => {
   it('folds into a record with the Docker id, status and times', () => {
     given(containerDecider, [requested, { ...provisioned, data: { ...provisioned.data, transition: t('creating', 'running', 'system:provisioner', later) } }]).thenState({
       status: 'running',
-      container: { ...ids, settings, spec, dockerId: 'd1', statusReason: null, exitCode: null, statusChangedAt: later, createdAt: at, updatedAt: later },
+      container: { ...ids, settings, spec, dockerId: 'd1', statusReason: null, exitCode: null, statusChangedAt: later, createdAt: at, updatedAt: later, prespawn: null },
     });
   });
 });
@@ -123,7 +126,7 @@ describe('container decider: what the engine shows', () => {
     given(containerDecider, historyTo('paused')).when({ type: 'RecordContainerExited', exitCode: 0, triggeredBy: 'system:runtime', at }).then([exited('paused')]);
     given(containerDecider, [...historyTo('running'), { type: 'ContainerExited', data: { exitCode: 3, transition: t('running', 'stopped', 'system:runtime') } }]).thenState({
       status: 'stopped',
-      container: { ...ids, settings, spec, dockerId: 'd1', statusReason: null, exitCode: 3, statusChangedAt: at, createdAt: at, updatedAt: at },
+      container: { ...ids, settings, spec, dockerId: 'd1', statusReason: null, exitCode: 3, statusChangedAt: at, createdAt: at, updatedAt: at, prespawn: null },
     });
   });
 
@@ -190,5 +193,102 @@ describe('container decider: update and delete', () => {
       .then([{ type: 'ContainerDeleted', data: { transition: t('deleting', 'deleted', 'system:provisioner') } }]);
     given(containerDecider, historyTo('running')).when({ type: 'RecordContainerDeleted', triggeredBy: 'system:provisioner', at }).thenRejected('INVALID_STATE');
     given(containerDecider, historyTo('deleted')).when({ type: 'RecordContainerDeleted', triggeredBy: 'system:provisioner', at }).then([]);
+  });
+});
+
+describe('container decider: warm containers (prespawn)', () => {
+  const prespawner = 'system:prespawn';
+  const templateId = 'e0e0e0e0e0e0e0e0e0e0e0e0';
+  const warmSpec: ContainerSpec = { ...spec, containerImage: 'node:22', prespawn: true };
+  const warmSettings: ContainerSettings = { name: 'warm-c0c0c0c0c0c0c0c0c0c0c0c0', color: null, autostart: true, environmentVars: { NODE_ENV: 'production' }, comment: null, realmIds: [] };
+  const requestWarm = {
+    type: 'RequestWarmContainer' as const,
+    containerId: ids.containerId,
+    serverId: ids.serverId,
+    templateId,
+    generation: 3,
+    spec: warmSpec,
+    environmentVars: { NODE_ENV: 'production' },
+    triggeredBy: prespawner,
+    at,
+  };
+  const warmRequested: ContainerEvent = {
+    type: 'WarmContainerRequested',
+    data: { containerId: ids.containerId, serverId: ids.serverId, templateId, generation: 3, settings: warmSettings, spec: warmSpec, transition: t(null, 'creating', prespawner) },
+  };
+  const warmRunning: ContainerEvent[] = [warmRequested, provisioned];
+  const claim = { type: 'ClaimContainer' as const, projectId: ids.projectId, settings, triggeredBy: user, at: later };
+  const claimed: ContainerEvent = { type: 'ContainerClaimed', data: { projectId: ids.projectId, settings, claimedBy: user, claimedAt: later } };
+  const retire = { type: 'RetireWarmContainer' as const, triggeredBy: prespawner, at: later };
+  const retiring = (from: ContainerStatus): ContainerEvent => ({ type: 'ContainerDeletionRequested', data: { transition: t(from, 'deleting', prespawner, later) } });
+  const warmStopped: ContainerEvent[] = [...warmRunning, { type: 'ContainerExited', data: { exitCode: 137, transition: t('running', 'stopped', 'system:runtime') } }];
+  const warmFailed: ContainerEvent[] = [warmRequested, { type: 'ContainerProvisioningFailed', data: { reason: 'image not found', transition: t('creating', 'failed', 'system:provisioner') } }];
+  const containerOf = (history: ContainerEvent[]) => {
+    const state: ContainerState = fold(containerDecider, history);
+    if (state.status === 'none') throw new Error('no container');
+    return state.container;
+  };
+
+  it('requests a warm container in no project, named warm-<id>, for its template and generation', () => {
+    expect(warmName(ids.containerId)).toBe('warm-c0c0c0c0c0c0c0c0c0c0c0c0');
+    given(containerDecider, []).when(requestWarm).then([warmRequested]);
+    given(containerDecider, [warmRequested]).thenState({
+      status: 'creating',
+      container: {
+        containerId: ids.containerId, projectId: '', serverId: ids.serverId, settings: warmSettings, spec: warmSpec, dockerId: null, statusReason: null, exitCode: null,
+        statusChangedAt: at, createdAt: at, updatedAt: at, prespawn: { templateId, generation: 3, claimedAt: null },
+      },
+    });
+    expect(isWarm(containerOf(warmRunning))).toBe(true);
+    expect(isWarm(containerOf(historyTo('running')))).toBe(false);
+  });
+
+  it('refuses a warm request for an existing id or with a bad variable name', () => {
+    given(containerDecider, [requested]).when(requestWarm).thenRejected('CONTAINER_EXISTS');
+    given(containerDecider, [warmRequested]).when(requestWarm).thenRejected('CONTAINER_EXISTS');
+    given(containerDecider, []).when({ ...requestWarm, environmentVars: { '1X': 'y' } }).thenRejected('VALIDATION_FAILED');
+  });
+
+  it('is claimed once running: it joins the project with the caller\'s settings and stays running', () => {
+    given(containerDecider, warmRunning).when(claim).then([claimed]);
+    given(containerDecider, [...warmRunning, claimed]).thenState({
+      status: 'running',
+      container: {
+        ...ids, settings, spec: warmSpec, dockerId: 'd1', statusReason: null, exitCode: null,
+        statusChangedAt: at, createdAt: at, updatedAt: later, prespawn: { templateId, generation: 3, claimedAt: later },
+      },
+    });
+    expect(isWarm(containerOf([...warmRunning, claimed]))).toBe(false);
+  });
+
+  it('refuses a second claim with PRESPAWN_UNAVAILABLE', () => {
+    given(containerDecider, [...warmRunning, claimed]).when({ ...claim, projectId: 'b1b1b1b1b1b1b1b1b1b1b1b1' }).thenRejected('PRESPAWN_UNAVAILABLE');
+  });
+
+  it('refuses to claim a warm container that is not running (creating, stopped, failed, paused, being retired)', () => {
+    const warmPaused: ContainerEvent[] = [...warmRunning, { type: 'ContainerPaused', data: { transition: t('running', 'paused') } }];
+    for (const history of [[warmRequested], warmStopped, warmFailed, warmPaused, [...warmRunning, retiring('running')]]) {
+      given(containerDecider, history).when(claim).thenRejected('PRESPAWN_UNAVAILABLE');
+    }
+  });
+
+  it('refuses to claim an ordinary container, or with bad settings', () => {
+    given(containerDecider, historyTo('running')).when(claim).thenRejected('PRESPAWN_UNAVAILABLE');
+    given(containerDecider, warmRunning).when({ ...claim, settings: { ...settings, name: 'x' } }).thenRejected('VALIDATION_FAILED');
+  });
+
+  it('retires an unclaimed warm container through deleting', () => {
+    given(containerDecider, warmRunning).when(retire).then([retiring('running')]);
+    given(containerDecider, warmStopped).when(retire).then([retiring('stopped')]);
+    given(containerDecider, warmFailed).when(retire).then([retiring('failed')]);
+  });
+
+  it('retires nothing that is not (or no longer) warm and waiting: claimed, ordinary, being deleted, deleted, unknown', () => {
+    given(containerDecider, [...warmRunning, claimed]).when(retire).then([]);
+    given(containerDecider, historyTo('running')).when(retire).then([]);
+    given(containerDecider, [...warmRunning, retiring('running')]).when(retire).then([]);
+    const deleted: ContainerEvent = { type: 'ContainerDeleted', data: { transition: t('deleting', 'deleted', 'system:provisioner') } };
+    given(containerDecider, [...warmRunning, retiring('running'), deleted]).when(retire).then([]);
+    given(containerDecider, []).when(retire).then([]);
   });
 });

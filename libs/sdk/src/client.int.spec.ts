@@ -157,6 +157,23 @@ describe('HoodyClient over HTTP', () => {
     await expect(client.api.containers.get(CONTAINER_ID)).rejects.toMatchObject({ statusCode: 502, error: 'HTTP_502' });
   });
 
+  it('binds the prespawn template calls and servers.update (client.api mirrors routes)', async () => {
+    const client = new HoodyClient({ baseURL: server.origin, token: SECRET });
+    server.answer = () => ok({ templates: [], pagination: { total: 0, page: 1, limit: 20, totalPages: 0 } });
+    const page = await client.api.prespawn.templates.list({ sort_by: 'name' });
+    expect(page.data.templates).toEqual([]);
+    server.answer = () => ok({ id: SERVER_ID, prespawn_count: 2 });
+    const updated = await client.api.servers.update(SERVER_ID, { prespawn_count: 2 });
+    expect(updated.data.prespawn_count).toBe(2);
+    server.answer = () => ok({ id: POOL_ID }, 201);
+    await client.api.prespawn.templates.create({ server_ids: [SERVER_ID], min_ready: 2, ttl: 600 });
+    expect(server.requests.map(seen)).toEqual([
+      { method: 'GET', url: '/api/v1/prespawn/templates?sort_by=name', authorization: `Bearer ${SECRET}`, contentType: undefined, body: undefined },
+      { method: 'PATCH', url: `/api/v1/servers/${SERVER_ID}`, authorization: `Bearer ${SECRET}`, contentType: 'application/json', body: { prespawn_count: 2 } },
+      { method: 'POST', url: '/api/v1/prespawn/templates', authorization: `Bearer ${SECRET}`, contentType: 'application/json', body: { server_ids: [SERVER_ID], min_ready: 2, ttl: 600 } },
+    ]);
+  });
+
   it('throws HoodyConnectionError when nothing listens', async () => {
     const port = server.port;
     await server.close();

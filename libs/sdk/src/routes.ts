@@ -36,6 +36,8 @@ import type {
   PoolInvitation,
   PoolMember,
   PrespawnTemplate,
+  PrespawnTemplateListQuery,
+  PrespawnTemplatePage,
   PrespawnTemplateStatus,
   Project,
   ProjectDeleted,
@@ -61,6 +63,7 @@ import type {
   UpdatePoolBody,
   UpdatePrespawnTemplateBody,
   UpdateProjectBody,
+  UpdateServerBody,
   UpdateShareBody,
   UpdateTokenBody,
   UserCreated,
@@ -154,6 +157,8 @@ export const routes = {
   servers: {
     list: () => get<Server[]>('/servers'),
     get: (id: string) => get<Server>(path`/servers/${id}`),
+    /** (ext) `PATCH /servers/{id}`: sets `prespawn_count`, the size of the server's default prespawn template. */
+    update: (id: string, body: UpdateServerBody) => patch<Server>(path`/servers/${id}`, body),
     /** (ext) A join token: an agent started with it registers its server. */
     createJoinToken: (body: CreateJoinTokenBody = {}) => post<JoinToken>('/servers/join-tokens', body),
   },
@@ -233,14 +238,20 @@ export const routes = {
 
   prespawn: {
     templates: {
-      list: () => get<PrespawnTemplate[]>('/prespawn/templates'),
+      /** `GET /prespawn/templates`, paged (`templates`). */
+      list: (query?: PrespawnTemplateListQuery) => get<PrespawnTemplatePage>('/prespawn/templates', query),
+      /** Exactly one of `server_ids` and `pool_id` (201). */
       create: (body: CreatePrespawnTemplateBody) => post<PrespawnTemplate>('/prespawn/templates', body),
       get: (id: string) => get<PrespawnTemplate>(path`/prespawn/templates/${id}`),
-      /** `PATCH /prespawn/templates/{id}`. */
+      /** `PATCH /prespawn/templates/{id}`: only the fields given change. */
       update: (id: string, body: UpdatePrespawnTemplateBody) => patch<PrespawnTemplate>(path`/prespawn/templates/${id}`, body),
+      /** Its unclaimed warm containers go with it. */
       delete: (id: string) => del(path`/prespawn/templates/${id}`),
+      /** Stops refilling; ready warm containers stay claimable. */
       pause: (id: string) => post<PrespawnTemplate>(path`/prespawn/templates/${id}/pause`),
+      /** Refills again (also clears `degraded`). */
       resume: (id: string) => post<PrespawnTemplate>(path`/prespawn/templates/${id}/resume`),
+      /** Ready, warming, claimed, target, hit rate, claim latency, recent failures, per server. */
       status: (id: string) => get<PrespawnTemplateStatus>(path`/prespawn/templates/${id}/status`),
     },
   },

@@ -115,6 +115,47 @@ describe('routes (conventions)', () => {
     });
   });
 
+  it('prespawn templates: paged list, create with servers or a pool, PATCH update, pause/resume/status', () => {
+    expect(routes.prespawn.templates.list()).toEqual({ method: 'GET', path: '/prespawn/templates' });
+    expect(routes.prespawn.templates.list({ page: 2, limit: 50, sort_by: 'name', sort_order: 'asc' })).toEqual({
+      method: 'GET',
+      path: '/prespawn/templates',
+      query: { page: 2, limit: 50, sort_by: 'name', sort_order: 'asc' },
+    });
+    const body = {
+      name: 'web',
+      container_image: 'hoody/base:latest',
+      hoody_kit: true,
+      dev_kit: false,
+      environment_vars: { NODE_ENV: 'production' },
+      cpu: 1,
+      memory: 2,
+      server_ids: [SERVER_ID],
+      min_ready: 2,
+      max_ready: 5,
+      ttl: 3600,
+    };
+    expect(routes.prespawn.templates.create(body)).toEqual({ method: 'POST', path: '/prespawn/templates', body });
+    expect(routes.prespawn.templates.create({ pool_id: PROJECT_ID }).body).toEqual({ pool_id: PROJECT_ID });
+    expect(routes.prespawn.templates.get('t1')).toEqual({ method: 'GET', path: '/prespawn/templates/t1' });
+    expect(routes.prespawn.templates.update('t1', { min_ready: 3, ttl: 0 })).toEqual({ method: 'PATCH', path: '/prespawn/templates/t1', body: { min_ready: 3, ttl: 0 } });
+    expect(routes.prespawn.templates.update('t1', { pool_id: PROJECT_ID }).body).toEqual({ pool_id: PROJECT_ID });
+    expect(routes.prespawn.templates.delete('t1')).toEqual({ method: 'DELETE', path: '/prespawn/templates/t1' });
+    expect(routes.prespawn.templates.pause('t1')).toEqual({ method: 'POST', path: '/prespawn/templates/t1/pause' });
+    expect(routes.prespawn.templates.resume('t1')).toEqual({ method: 'POST', path: '/prespawn/templates/t1/resume' });
+    expect(routes.prespawn.templates.status('t1')).toEqual({ method: 'GET', path: '/prespawn/templates/t1/status' });
+    // @ts-expect-error: servers or a pool, not both
+    routes.prespawn.templates.create({ server_ids: [SERVER_ID], pool_id: PROJECT_ID });
+    // @ts-expect-error: one of them is required on create
+    routes.prespawn.templates.create({ name: 'nowhere' });
+    // @ts-expect-error: and not both on update either
+    routes.prespawn.templates.update('t1', { server_ids: [SERVER_ID], pool_id: PROJECT_ID });
+  });
+
+  it("servers.update → PATCH /servers/{id} { prespawn_count }", () => {
+    expect(routes.servers.update(SERVER_ID, { prespawn_count: 3 })).toEqual({ method: 'PATCH', path: `/servers/${SERVER_ID}`, body: { prespawn_count: 3 } });
+  });
+
   it('verbs follow the contract where it names one', () => {
     expect(routes.containers.update('c1', { name: 'x' }).method).toBe('PATCH');
     expect(routes.projects.update('p1', { alias: 'x' }).method).toBe('PUT');

@@ -209,6 +209,12 @@ export interface JoinToken {
   join_token: string;
 }
 
+/** (ext) `PATCH /servers/{id}` (the server's owner or an admin). */
+export interface UpdateServerBody {
+  /** 0–100: the size of the server's default prespawn template (base image, Hoody Kit on, no limits); 0 empties it. */
+  prespawn_count: number;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Containers
 
@@ -225,7 +231,8 @@ export type ContainerStatus =
 
 export interface Container {
   id: Id;
-  project_id: Id;
+  /** null for a warm prespawned container nobody has claimed (listed only with `include_prespawn`). */
+  project_id: Id | null;
   server_id: Id;
   server_name: string;
   name: string;
@@ -640,43 +647,116 @@ export interface EventPage {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Prespawn templates (ext). The contract names the routes; the fields follow what a template
-// defines (server, image, Kit, limits, pool size) and are otherwise the server's.
+// Prespawn templates (ext): which warm containers the platform keeps ready, where and how many. A
+// container create that matches a template (image, Kit, limits) is served from one of them.
+
+export type PrespawnTemplateState = 'active' | 'paused' | 'degraded';
 
 export interface PrespawnTemplate {
   id: Id;
-  server_id: Id;
-  name?: string;
-  container_image?: string;
-  hoody_kit?: boolean;
-  dev_kit?: boolean;
-  cpu?: number | null;
-  memory?: number | null;
-  /** Warm containers to keep ready. */
-  size?: number;
-  paused?: boolean;
-  realm_ids?: Id[];
-  created_at?: Timestamp;
-  updated_at?: Timestamp;
-  [field: string]: unknown;
+  owner_id: Id;
+  name: string;
+  container_image: string;
+  hoody_kit: boolean;
+  dev_kit: boolean;
+  environment_vars: Record<string, string>;
+  /** CPU limit in cores; null: no limit. */
+  cpu: number | null;
+  /** Memory limit in GiB; null: no limit. */
+  memory: number | null;
+  /** The servers its pools are on (empty when `pool_id` is set). */
+  server_ids: Id[];
+  /** Every server of this server pool (null when `server_ids` is set). */
+  pool_id: Id | null;
+  /** Warm containers kept ready on each server, at least… */
+  min_ready: number;
+  /** …and at most. */
+  max_ready: number;
+  /** Seconds a warm container waits for a claim before it is recycled; 0: never recycled. */
+  ttl: number;
+  /** `paused`: not refilled (ready ones stay claimable); `degraded`: warming kept failing, not refilled until updated or resumed. */
+  state: PrespawnTemplateState;
+  degraded_reason: string | null;
+  /** Set for a server's default template (its `prespawn_count`): that server's id. */
+  default_for_server_id: Id | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
 }
 
-export interface CreatePrespawnTemplateBody {
-  server_id: Id;
+/** What a template's warm containers run, and how many of them. */
+export interface PrespawnTemplateFields {
+  /** 1–100 characters; generated when absent. */
   name?: string;
+  /** Default: the base image. */
   container_image?: string;
+  /** Default true. */
   hoody_kit?: boolean;
   dev_kit?: boolean;
+  environment_vars?: Record<string, string>;
+  /** CPU limit in cores; 0: no limit. */
   cpu?: number;
+  /** Memory limit in GiB; 0: no limit. */
   memory?: number;
-  size?: number;
-  realm_ids?: Id[];
-  [field: string]: unknown;
+  /** Default 1. */
+  min_ready?: number;
+  /** Default max(min_ready, 1); at most 100. */
+  max_ready?: number;
+  /** Seconds a warm container waits for a claim before it is recycled; 0 (the default): never. */
+  ttl?: number;
 }
 
-export type UpdatePrespawnTemplateBody = Partial<CreatePrespawnTemplateBody>;
+/** Where a template keeps its warm containers: these servers, or every server of a server pool. */
+export type PrespawnPlacement = { server_ids: Id[]; pool_id?: never } | { pool_id: Id; server_ids?: never };
 
-/** `GET /prespawn/templates/{id}/status`: pool fill and state, as the server reports them. */
+export type CreatePrespawnTemplateBody = PrespawnTemplateFields & PrespawnPlacement;
+
+/** Only the fields given change; setting `server_ids` clears `pool_id` and the other way round. */
+export type UpdatePrespawnTemplateBody = PrespawnTemplateFields & Partial<PrespawnPlacement>;
+
+export type PrespawnTemplateSortField = 'id' | 'name' | 'created_at' | 'updated_at';
+
+/** Templates carry no realm: no `realm_id` filter. */
+export type PrespawnTemplateListQuery = Omit<PageQuery<PrespawnTemplateSortField>, 'realm_id'>;
+
+export type PrespawnTemplatePage = Paged<'templates', PrespawnTemplate>;
+
+/** A warming that failed (the provisioning error). */
+export interface PrespawnFailure {
+  server_id: Id;
+  reason: string;
+  at: Timestamp | null;
+}
+
+/** One (template, server) pool. */
+export interface PrespawnServerStatus {
+  server_id: Id;
+  ready: number;
+  warming: number;
+  /** What the platform keeps ready there now: between min_ready and max_ready, raised by the claim rate, within capacity. */
+  target: number;
+}
+
+/** `GET /prespawn/templates/{id}/status`. */
 export interface PrespawnTemplateStatus {
-  [field: string]: unknown;
+  template_id: Id;
+  state: PrespawnTemplateState;
+  degraded_reason: string | null;
+  /** Warm containers ready to be claimed, over all its servers. */
+  ready: number;
+  /** Warm containers being created. */
+  warming: number;
+  /** Containers claimed from this template (all time). */
+  claimed: number;
+  target: number;
+  /** Since the scheduler started: matching creates served warm… */
+  hits: number;
+  /** …and cold (none was ready). */
+  misses: number;
+  /** hits / (hits + misses); 0 without any. */
+  hit_rate: number;
+  /** Over the last 1000 claims; 0 without any. */
+  claim_latency_ms: { p50: number; p99: number };
+  /** Most recent first. */
+  recent_failures: PrespawnFailure[];
+  servers: PrespawnServerStatus[];
 }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { routes } from '@hoody-ai/hoody-sdk';
-import { act, compact, type Emit } from '../options';
+import { act, compact, type Emit, integer } from '../options';
 import { views } from '../render/views';
 
 export function serversCommand(parent: Command, emit: Emit): Command {
@@ -15,6 +15,16 @@ export function serversCommand(parent: Command, emit: Emit): Command {
     request: routes.servers.get(id),
     view: views.object,
   }));
+
+  act<{ prespawnCount: number }>(
+    group
+      .command('update')
+      .description("Change a server (its owner or an admin): --prespawn-count sets the size of its default prespawn template")
+      .argument('<id>', 'server id')
+      .requiredOption('--prespawn-count <n>', 'warm containers (base image, Hoody Kit on, no limits) kept ready on it for everyone who may place containers there; 0 empties it', integer(0, 100)),
+    emit,
+    ([id], o) => ({ request: routes.servers.update(id, { prespawn_count: o.prespawnCount }), view: views.object }),
+  );
 
   act<{ name?: string; poolId?: string }>(
     group

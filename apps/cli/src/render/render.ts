@@ -51,8 +51,9 @@ function renderTable(view: Extract<View, { kind: 'table' }>, data: unknown): str
 }
 
 function renderObject(view: Extract<View, { kind: 'object' }>, data: unknown): string {
-  const shown = view.pick && isRecord(data) && isRecord(data[view.pick]) ? data[view.pick] : data;
-  if (!isRecord(shown)) return json(shown);
+  const picked = view.pick && isRecord(data) && isRecord(data[view.pick]) ? data[view.pick] : data;
+  if (!isRecord(picked)) return json(picked);
+  const shown = view.summary ? view.summary(picked) : picked;
   const tables = view.tables ?? {};
   const scalars = Object.fromEntries(Object.entries(shown).filter(([k]) => !(k in tables && Array.isArray(shown[k]))));
   let out = formatKeyValue(scalars);

@@ -79,6 +79,90 @@ describe('renderResult', () => {
     );
   });
 
+  const template = {
+    id: '64b7f1f77bcf86cd79943909',
+    owner_id: '64b7f1f77bcf86cd79943901',
+    name: 'web',
+    container_image: 'hoody/base:latest',
+    hoody_kit: true,
+    dev_kit: true,
+    environment_vars: { A: '1' },
+    cpu: 1,
+    memory: null,
+    server_ids: ['64b7f1f77bcf86cd79943902'],
+    pool_id: null,
+    min_ready: 1,
+    max_ready: 3,
+    ttl: 600,
+    state: 'active',
+    degraded_reason: null,
+    default_for_server_id: null,
+    created_at: '2026-03-25T14:30:45.000Z',
+    updated_at: '2026-03-25T14:30:45.000Z',
+  };
+
+  it('lists prespawn templates: state, image, kits, limits, where, min-max, ttl', () => {
+    const onPool = { ...template, id: '64b7f1f77bcf86cd7994390a', name: 'team', dev_kit: false, cpu: null, server_ids: [], pool_id: '64b7f1f77bcf86cd79943907', ttl: 0, state: 'degraded', degraded_reason: 'image pull failed' };
+    const out = renderResult(views.templates, env({ templates: [template, onPool], pagination: { total: 2, page: 1, limit: 20, totalPages: 1 } }), 'table');
+    expect(out.stdout).toBe(
+      [
+        'ID                        NAME  STATE     IMAGE              KIT        LIMITS  WHERE                          MIN-MAX  TTL',
+        '64b7f1f77bcf86cd79943909  web   active    hoody/base:latest  hoody+dev  1 cpu   64b7f1f77bcf86cd79943902       1–3      600s',
+        '64b7f1f77bcf86cd7994390a  team  degraded  hoody/base:latest  hoody      -       pool 64b7f1f77bcf86cd79943907  1–3      never',
+        'page 1/1 · 2 total',
+        '',
+      ].join('\n'),
+    );
+    expect(renderResult(views.templates, env({ templates: [], pagination: { total: 0, page: 1, limit: 20, totalPages: 0 } }), 'table').stdout).toBe('No prespawn templates.\npage 1/1 · 0 total\n');
+  });
+
+  it("shows a template's status: counts, hit rate, claim latency, then its pools and failures", () => {
+    const status = {
+      template_id: template.id,
+      state: 'degraded',
+      degraded_reason: 'image pull failed',
+      ready: 2,
+      warming: 1,
+      claimed: 5,
+      target: 3,
+      hits: 4,
+      misses: 1,
+      hit_rate: 0.8,
+      claim_latency_ms: { p50: 12.53, p99: 40 },
+      recent_failures: [{ server_id: '64b7f1f77bcf86cd79943902', reason: 'pull access denied', at: '2026-03-25T14:30:45.000Z' }],
+      servers: [{ server_id: '64b7f1f77bcf86cd79943902', ready: 2, warming: 1, target: 3 }],
+    };
+    expect(renderResult(views.templateStatus, env(status), 'table').stdout).toBe(
+      [
+        'template       64b7f1f77bcf86cd79943909',
+        'state          degraded: image pull failed',
+        'ready          2',
+        'warming        1',
+        'claimed        5',
+        'target         3',
+        'hit rate       80.0% (4 hits, 1 miss)',
+        'claim latency  p50 12.5 ms, p99 40 ms',
+        '',
+        'SERVERS (1)',
+        'SERVER                    READY  WARMING  TARGET',
+        '64b7f1f77bcf86cd79943902  2      1        3',
+        '',
+        'FAILURES (1)',
+        'AT                   SERVER                    REASON',
+        '2026-03-25 14:30:45  64b7f1f77bcf86cd79943902  pull access denied',
+        '',
+      ].join('\n'),
+    );
+    const idle = { ...status, state: 'active', degraded_reason: null, hits: 0, misses: 0, hit_rate: 0, claim_latency_ms: { p50: 0, p99: 0 }, recent_failures: [], servers: [] };
+    const out = renderResult(views.templateStatus, env(idle), 'table').stdout;
+    expect(out).toContain('state          active\n');
+    expect(out).toContain('hit rate       no matching creates yet\n');
+    expect(out).toContain('claim latency  no claims yet\n');
+    expect(out).toContain('SERVERS (0)\n\nFAILURES (0)\n');
+    // json: the API's object as is
+    expect(JSON.parse(renderResult(views.templateStatus, env(status), 'json').stdout)).toEqual(status);
+  });
+
   it('prints the message of a delete, and the details when there are some', () => {
     expect(renderResult(views.message, env(null, 'Container deleted'), 'table').stdout).toBe('Container deleted\n');
     expect(renderResult(views.message, env({ deleted: { containers: 3 } }, 'Project deleted'), 'table').stdout).toBe('Project deleted\ndeleted.containers  3\n');

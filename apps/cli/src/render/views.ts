@@ -7,8 +7,11 @@ type Row = Record<string, unknown>;
 export type View =
   /** A list: rows are `data` itself when it is an array, else `data[key]` (or its first array). */
   | { kind: 'table'; columns: Column[]; key?: string; rows?: (data: Row) => Row[]; empty: string; footer?: (data: Row) => string | undefined }
-  /** One object as `key  value` lines (`pick` shows `data[pick]`), then sub-tables of its lists. */
-  | { kind: 'object'; pick?: string; notice?: string; tables?: Record<string, Column[]> }
+  /**
+   * One object as `key  value` lines (`pick` shows `data[pick]`, `summary` what it makes of it),
+   * then sub-tables of its lists.
+   */
+  | { kind: 'object'; pick?: string; summary?: (data: Row) => Row; notice?: string; tables?: Record<string, Column[]> }
   /** `exec`: the command's stdout and stderr, and its exit code as ours. */
   | { kind: 'exec' }
   /** `logs`: `data.lines`, one per line. */
@@ -118,14 +121,48 @@ export const eventColumns: Column[] = [
   col('id', 'id'),
 ];
 
+const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+const ms = (v: unknown) => `${Math.round(num(v) * 10) / 10} ms`;
+/** `600s`, or `never` for 0. */
+const ttl = (v: unknown) => (v === undefined || v === null ? undefined : num(v) === 0 ? 'never' : `${num(v)}s`);
+/** `active`, or `degraded: <why>`. */
+const stateOf = (r: Row) => (r['degraded_reason'] ? `${String(r['state'])}: ${String(r['degraded_reason'])}` : r['state']);
+
 export const templateColumns: Column[] = [
   col('id', 'id'),
   col('name', 'name', { max: 24 }),
-  col('server', 'server_id'),
+  col('state', 'state'),
   col('image', 'container_image', { max: 28 }),
-  col('size', 'size'),
-  col('paused', 'paused'),
+  { header: 'kit', value: (r) => [r['hoody_kit'] ? 'hoody' : undefined, r['dev_kit'] ? 'dev' : undefined].filter(Boolean).join('+') || undefined },
+  { header: 'limits', value: (r) => [r['cpu'] ? `${r['cpu']} cpu` : undefined, r['memory'] ? `${r['memory']} GiB` : undefined].filter(Boolean).join(', ') || undefined },
+  { header: 'where', value: (r) => (r['pool_id'] ? `pool ${r['pool_id']}` : r['server_ids']), max: 52 },
+  { header: 'min-max', value: (r) => (r['min_ready'] === undefined ? undefined : `${r['min_ready']}–${r['max_ready']}`) },
+  { header: 'ttl', value: (r) => ttl(r['ttl']) },
 ];
+
+export const templatePoolColumns: Column[] = [col('server', 'server_id'), col('ready', 'ready'), col('warming', 'warming'), col('target', 'target')];
+
+export const templateFailureColumns: Column[] = [time('at', 'at'), col('server', 'server_id'), col('reason', 'reason', { max: 80 })];
+
+/** `GET /prespawn/templates/{id}/status` as lines a person reads; the lists become the tables. */
+export function templateStatusSummary(s: Row): Row {
+  const hits = num(s['hits']);
+  const misses = num(s['misses']);
+  const latency = (s['claim_latency_ms'] ?? {}) as Row;
+  return {
+    template: s['template_id'],
+    state: stateOf(s),
+    ready: s['ready'],
+    warming: s['warming'],
+    claimed: s['claimed'],
+    target: s['target'],
+    'hit rate': hits + misses === 0 ? 'no matching creates yet' : `${(num(s['hit_rate']) * 100).toFixed(1)}% (${plural(hits, 'hit')}, ${plural(misses, 'miss', 'misses')})`,
+    'claim latency': num(latency['p50']) === 0 && num(latency['p99']) === 0 ? 'no claims yet' : `p50 ${ms(latency['p50'])}, p99 ${ms(latency['p99'])}`,
+    servers: s['servers'],
+    failures: s['recent_failures'],
+  };
+}
 
 export const realmColumns: Column[] = [
   col('realm', 'id'),
@@ -154,6 +191,7 @@ export const views = {
   statusLogs: table(statusLogColumns, 'No status changes.', 'logs'),
   events: table(eventColumns, 'No events.', 'events'),
   templates: table(templateColumns, 'No prespawn templates.', 'templates'),
+  templateStatus: { kind: 'object', summary: templateStatusSummary, tables: { servers: templatePoolColumns, failures: templateFailureColumns } } as View,
   snapshots: {
     kind: 'table',
     columns: snapshotColumns,

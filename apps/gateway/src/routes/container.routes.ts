@@ -6,13 +6,14 @@ import { CONTAINER_STATUSES, containerResource, containerSchema, OPERATIONS, ope
 import { pageRequest } from './paging';
 
 const NAME = z.string().min(3).max(100).regex(/^[a-zA-Z0-9_-]+$/, 'may contain only letters, digits, _ and -');
-const env = z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name'), z.string().max(32_768));
+/** Environment variables of a container (also of a prespawn template's warm containers). */
+export const environmentVars = z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name'), z.string().max(32_768));
 
 const createBody = z.strictObject({
   server_id: idSchema,
   name: NAME.optional(),
   container_image: z.string().min(1).max(255).optional(),
-  environment_vars: env.optional(),
+  environment_vars: environmentVars.optional(),
   hoody_kit: z.boolean().optional(),
   dev_kit: z.boolean().optional(),
   autostart: z.boolean().optional(),
@@ -140,7 +141,7 @@ export function containerRoutes({ containers }: Backends): Route[] {
         name: NAME,
         color: z.string().max(32),
         autostart: z.boolean(),
-        environment_vars: env,
+        environment_vars: environmentVars,
         comment: z.string().max(1000),
         realm_ids: z.array(idSchema).max(100),
       }).partial(),
@@ -275,7 +276,7 @@ export function containerRoutes({ containers }: Backends): Route[] {
       summary: 'Run a command in a running container',
       tags: ['containers'],
       params: { id: idSchema },
-      body: z.strictObject({ cmd: z.array(z.string()).min(1).max(1000), env: env.optional(), timeout_s: z.number().int().min(1).max(3600).optional() }),
+      body: z.strictObject({ cmd: z.array(z.string()).min(1).max(1000), env: environmentVars.optional(), timeout_s: z.number().int().min(1).max(3600).optional() }),
       response: { data: z.strictObject({ exit_code: z.number().int(), stdout: z.string(), stderr: z.string() }), message: 'Command ran' },
       auth: 'token',
       handler: async ({ params, body, principal }) => {

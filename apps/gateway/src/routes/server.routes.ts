@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { as, type Backends } from '../backends';
 import { serverResource, serverSchema } from '../container-resources';
 
-export function serverRoutes({ servers }: Backends): Route[] {
+export function serverRoutes({ servers, prespawn }: Backends): Route[] {
   return [
     defineRoute({
       method: 'GET',
@@ -29,6 +29,19 @@ export function serverRoutes({ servers }: Backends): Route[] {
       response: { data: serverSchema, message: 'Server retrieved' },
       auth: 'token',
       handler: async ({ params, principal }) => serverResource((await servers.getServer({ id: params.id }, as(principal))).server),
+    }),
+    defineRoute({
+      method: 'PATCH',
+      path: '/servers/:id',
+      operationId: 'updateServer',
+      summary: "Set a server's prespawn_count: the size of its default prespawn template (base image, Hoody Kit on, no limits), claimable by everyone who may place containers on it; 0 empties it (owner or admin) (ext)",
+      tags: ['servers', 'prespawn'],
+      params: { id: idSchema },
+      body: z.strictObject({ prespawn_count: z.number().int().min(0).max(100).describe('warm containers to keep ready on the server') }),
+      response: { data: serverSchema, message: 'Server updated' },
+      auth: 'token',
+      handler: async ({ params, body, principal }) =>
+        serverResource((await prespawn.setServerPrespawnCount({ serverId: params.id, prespawnCount: body.prespawn_count }, as(principal))).server),
     }),
     defineRoute({
       method: 'POST',

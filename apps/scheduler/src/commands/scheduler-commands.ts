@@ -6,6 +6,7 @@ import {
   containerDecider,
   joinTokenDecider,
   serverDecider,
+  templateDecider,
   type ContainerCommand,
   type ContainerEvent,
   type ContainerSettings,
@@ -14,6 +15,9 @@ import {
   type JoinTokenState,
   type ServerAgent,
   type ServerCommand,
+  type TemplateCommand,
+  type TemplateEvent,
+  type TemplateState,
 } from '@hoody/scheduler-domain';
 import { streams } from '../streams';
 
@@ -37,6 +41,7 @@ export class SchedulerCommands {
   private readonly containers;
   private readonly servers;
   private readonly joinTokens;
+  private readonly templates;
   private readonly containerNames: NameReservations;
   private readonly serverNames: NameReservations;
 
@@ -48,7 +53,16 @@ export class SchedulerCommands {
     this.containers = createCommandHandler(store, containerDecider);
     this.servers = createCommandHandler(store, serverDecider);
     this.joinTokens = createCommandHandler(store, joinTokenDecider);
-    this.containerNames = new NameReservations(store, { holderStream: streams.container, now: () => env.now() });
+    this.templates = createCommandHandler(store, templateDecider);
+    this.containerNames = new NameReservations(store, {
+      holderStream: streams.container,
+      // A warm container takes its name when it is claimed; a renamed one gave its old name up.
+      holds: async (holderId, nameStream) => {
+        const state = await this.containerState(holderId);
+        return state.status !== 'none' && state.status !== 'deleted' && streams.containerName(state.container.projectId, state.container.settings.name) === nameStream;
+      },
+      now: () => env.now(),
+    });
     this.serverNames = new NameReservations(store, { holderStream: streams.server, now: () => env.now() });
   }
 
@@ -86,6 +100,23 @@ export class SchedulerCommands {
     }
   }
 
+  /**
+   * Gives a warm container to a project: the name is reserved first, then the claim is appended at
+   * the revision the container was read at, so of two concurrent claims one wins and the other is
+   * refused (PRESPAWN_UNAVAILABLE) and gives the name back.
+   */
+  async claimContainer(containerId: string, input: { projectId: string; settings: ContainerSettings; triggeredBy: string }, metadata: EventMetadata): Promise<void> {
+    checkName(input.settings.name);
+    const name = streams.containerName(input.projectId, input.settings.name);
+    await this.reserve(this.containerNames, name, containerId, `a container named ${input.settings.name} exists in this project`, metadata);
+    try {
+      await this.container(containerId, { type: 'ClaimContainer', ...input, at: this.now() }, metadata);
+    } catch (error) {
+      await this.containerNames.release(name, containerId, metadata);
+      throw error;
+    }
+  }
+
   /** Runs one command on a container's stream and waits for the read model. */
   async container(containerId: string, command: ContainerCommand, metadata: EventMetadata): Promise<ContainerEvent[]> {
     const result = await this.containers(streams.container(containerId), command, { metadata });
@@ -117,6 +148,21 @@ export class SchedulerCommands {
 
   async releaseContainerName(container: { id: string; projectId: string; name: string }, metadata: EventMetadata): Promise<void> {
     await this.containerNames.release(streams.containerName(container.projectId, container.name), container.id, metadata);
+  }
+
+  // ---- prespawn templates --------------------------------------------------------------------------
+
+  /** Runs one command on a template's stream and waits for the read model. */
+  async template(templateId: string, command: TemplateCommand, metadata: EventMetadata): Promise<TemplateEvent[]> {
+    const result = await this.templates(streams.template(templateId), command, { metadata });
+    await this.settle(result.position);
+    return result.events;
+  }
+
+  async templateState(templateId: string): Promise<TemplateState> {
+    const events: TemplateEvent[] = [];
+    for await (const e of this.store.readStream(streams.template(templateId))) events.push({ type: e.type, data: e.data } as TemplateEvent);
+    return fold(templateDecider, events);
   }
 
   // ---- servers and join tokens -------------------------------------------------------------------

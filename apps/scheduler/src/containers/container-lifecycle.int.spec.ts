@@ -14,6 +14,9 @@ import { SchedulerCommands } from '../commands/scheduler-commands';
 import { SchedulerMetrics } from '../metrics';
 import { schedulerProjection } from '../read-model/scheduler-projection';
 import { SchedulerQueries } from '../read-model/scheduler-queries';
+import { PrespawnQueries } from '../read-model/prespawn-queries';
+import { PrespawnClaims } from '../prespawn/prespawn-claims';
+import { PrespawnStats } from '../prespawn/prespawn-stats';
 import { ContainerLifecycle, SYSTEM } from './container-lifecycle';
 
 // The lifecycle against a real store and read model, with a scripted agent: the timing and
@@ -106,7 +109,9 @@ describe('container lifecycle (real store, scripted agent)', () => {
 
   beforeEach(() => {
     script = {};
-    lifecycle = new ContainerLifecycle(commands, queries, fakeAgents, { provisionWaitMs: 50, log: (l) => logs.push(l), metrics: new SchedulerMetrics() });
+    const metrics = new SchedulerMetrics();
+    const claims = new PrespawnClaims(commands, new PrespawnQueries(db), new PrespawnStats(metrics), () => undefined);
+    lifecycle = new ContainerLifecycle(commands, queries, fakeAgents, claims, { provisionWaitMs: 50, log: (l) => logs.push(l), metrics });
   });
 
   afterAll(async () => {

@@ -18,6 +18,7 @@ import type { SchedulerCommands } from '../commands/scheduler-commands';
 import { KeyedLock } from '../keyed-lock';
 import type { SchedulerMetrics } from '../metrics';
 import type { ContainerRow, ProjectRow, SchedulerQueries, ServerRow } from '../read-model/scheduler-queries';
+import type { PrespawnClaims } from '../prespawn/prespawn-claims';
 import { visibility } from '../visibility';
 
 /** `triggered_by` of what the platform does or sees on its own. */
@@ -26,6 +27,7 @@ export const SYSTEM = {
   runtime: 'system:runtime',
   reconciler: 'system:reconciler',
   autostart: 'system:autostart',
+  prespawn: 'system:prespawn',
 } as const;
 
 export const systemMetadata = (who: string): EventMetadata => ({ principal: who });
@@ -87,6 +89,7 @@ export class ContainerLifecycle {
     private readonly commands: SchedulerCommands,
     private readonly queries: SchedulerQueries,
     private readonly agents: AgentClients,
+    private readonly claims: PrespawnClaims,
     private readonly options: LifecycleOptions,
   ) {}
 
@@ -115,9 +118,10 @@ export class ContainerLifecycle {
   }
 
   /**
-   * Records the request (`creating`), asks the server's agent to create and start it, and waits up
-   * to `provisionWaitMs` for the outcome: `running` (or `failed`, with the reason), or `creating`
-   * while provisioning finishes in the background.
+   * Serves the create from a ready warm container that matches it (`running` at once, no engine
+   * call), unless `bypass_prespawn`. Otherwise records the request (`creating`), asks the server's
+   * agent to create and start it, and waits up to `provisionWaitMs` for the outcome: `running` (or
+   * `failed`, with the reason), or `creating` while provisioning finishes in the background.
    */
   async create(caller: common.Principal, input: CreateContainerInput, metadata: EventMetadata): Promise<ContainerRow> {
     const project = await this.visibleProject(caller, input.projectId);
@@ -132,10 +136,10 @@ export class ContainerLifecycle {
     if (!visibility.placeOn(caller, server, poolRole)) throw rpcError(status.NOT_FOUND, 'SERVER_NOT_FOUND', 'server not found');
     if (server.status !== 'online') throw new CommandRejected('SERVER_OFFLINE', `server ${server.name} is offline: its agent has stopped sending heartbeats`);
 
-    const containerId = this.commands.newId();
-    const name = input.name || `container-${containerId.slice(0, 8)}`;
+    const newId = this.commands.newId();
+    const name = input.name || `container-${newId.slice(0, 8)}`;
     // Counting and recording under one lock: two creates cannot both take the last place.
-    await this.locks.run('placement', async () => {
+    const claimed = await this.locks.run('placement', async () => {
       const inProject = this.queries.projectContainerCount(project.id);
       if (project.maxContainers !== null && inProject >= project.maxContainers) {
         throw new CommandRejected(
@@ -144,17 +148,25 @@ export class ContainerLifecycle {
         );
       }
       if (server.poolId && server.ownerId !== caller.userId) this.checkPoolLimits(server.poolId, caller.userId, input.spec);
+      if (!input.spec.bypassPrespawn) {
+        // A warm container already holds its place on the server: no capacity check.
+        const settings = { ...input.settings, name };
+        const warm = await this.claims.claim(caller, { projectId: project.id, server, settings, spec: input.spec, triggeredBy: triggeredBy(caller) }, metadata);
+        if (warm) return warm;
+      }
       const onServer = this.queries.server(server.id)?.containersUsed ?? 0;
       if (onServer >= server.maxContainers) {
         throw new CommandRejected('SERVER_CAPACITY_REACHED', `server ${server.name} holds at most ${server.maxContainers} containers`);
       }
       await this.commands.requestContainer(
-        { containerId, projectId: project.id, serverId: server.id, settings: { ...input.settings, name }, spec: input.spec, triggeredBy: triggeredBy(caller) },
+        { containerId: newId, projectId: project.id, serverId: server.id, settings: { ...input.settings, name }, spec: input.spec, triggeredBy: triggeredBy(caller) },
         metadata,
       );
+      return undefined;
     });
-    await waitAtMost(this.provision(containerId), this.options.provisionWaitMs);
-    return this.mustExist(containerId);
+    if (claimed) return this.mustExist(claimed);
+    await waitAtMost(this.provision(newId), this.options.provisionWaitMs);
+    return this.mustExist(newId);
   }
 
   /** A pool member's placements on the pool's servers stay within the pool's per-member limits. */
@@ -179,6 +191,7 @@ export class ContainerLifecycle {
   async operate(caller: common.Principal, containerId: string, operation: ContainerOperation, metadata: EventMetadata): Promise<ContainerRow> {
     const row = this.visibleContainer(caller, containerId);
     const rule = OPERATION_RULES[operation];
+    if (row.projectId === '') throw new CommandRejected('INVALID_STATE', 'a warm container waits in its prespawn pool: create a container to claim it');
     // Refused at once, without queueing behind a running provisioning.
     if (!rule.from.includes(row.status)) throw new CommandRejected('INVALID_STATE', `the container is ${row.status}: ${operation} needs it ${rule.from.join(' or ')}`);
     return this.locks.run(containerId, async () => {
@@ -306,6 +319,24 @@ export class ContainerLifecycle {
         this.options.log(`scheduler: container ${containerId} (${row.name}) started again on ${server.name} (autostart)`);
       })
       .catch((error: Error) => this.options.log(`scheduler: autostarting container ${containerId} failed: ${error.message}`));
+  }
+
+  /** Warms a container for a prespawn template: recorded `creating`, then provisioned like any other. Resolves once it is ready or failed. */
+  async warm(input: { serverId: string; templateId: string; generation: number; spec: ContainerSpec; environmentVars: Record<string, string> }): Promise<ContainerRow> {
+    const containerId = this.commands.newId();
+    await this.commands.container(containerId, { type: 'RequestWarmContainer', containerId, ...input, triggeredBy: SYSTEM.prespawn, at: this.commands.now() }, systemMetadata(SYSTEM.prespawn));
+    await this.provision(containerId);
+    return this.mustExist(containerId);
+  }
+
+  /** Removes a warm container nobody claimed (a claim that got there first keeps it). */
+  retireWarm(containerId: string): Promise<void> {
+    return this.locks
+      .run(containerId, async () => {
+        const events = await this.commands.container(containerId, { type: 'RetireWarmContainer', triggeredBy: SYSTEM.prespawn, at: this.commands.now() }, systemMetadata(SYSTEM.prespawn));
+        if (events.length > 0) await this.removeNow(containerId, SYSTEM.prespawn, systemMetadata(SYSTEM.prespawn));
+      })
+      .catch((error: Error) => this.options.log(`scheduler: retiring warm container ${containerId} failed: ${error.message}`));
   }
 
   /** A project's deletion cascades to its containers (the auth service deletes projects; this follows). */

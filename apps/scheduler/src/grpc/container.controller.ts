@@ -19,7 +19,7 @@ export class ContainerController implements scheduler.ContainerServiceController
     @Inject(SchedulerQueries) private readonly queries: SchedulerQueries,
   ) {}
 
-  /** Cold for now: `prespawn` and `bypass_prespawn` are recorded, and every create makes a new container. */
+  /** From a warm prespawned container when one matches (see ContainerLifecycle.create), cold otherwise. */
   createContainer(request: scheduler.CreateContainerRequest, metadata?: Metadata): Promise<scheduler.CreateContainerResponse> {
     return guarded(async () => {
       const caller = callerOf(metadata);
@@ -75,7 +75,7 @@ export class ContainerController implements scheduler.ContainerServiceController
       const page = pageOf(request.page, 'created_at');
       const { items, total } = this.queries.containers(
         visibility.containers(caller),
-        { projectId: request.projectId || undefined, serverId: request.serverId || undefined, realmId: request.realmId || undefined },
+        { projectId: request.projectId || undefined, serverId: request.serverId || undefined, realmId: request.realmId || undefined, includePrespawn: request.includePrespawn },
         page,
       );
       return { containers: items.map(containerMessage), pagination: pageInfo(total, page) };

@@ -1,5 +1,7 @@
 import { common, scheduler, timestampFromDate, type Timestamp } from '@hoody/contracts';
 import type { ContainerOperation, ContainerStatus } from '@hoody/scheduler-domain';
+import type { TemplateStatusView } from '../prespawn/prespawn-templates';
+import type { TemplateRow } from '../read-model/prespawn-queries';
 import type { ContainerRow, Page, ServerRow, StatusLogRow } from '../read-model/scheduler-queries';
 
 const ts = (iso: string | null | undefined): Timestamp | undefined => (iso ? timestampFromDate(new Date(iso)) : undefined);
@@ -53,6 +55,7 @@ export function containerMessage(row: ContainerRow): scheduler.Container {
     memory: row.memory,
     statusReason: row.statusReason ?? '',
     exitCode: row.exitCode ?? undefined,
+    prespawnTemplateId: row.templateId ?? '',
   });
 }
 
@@ -75,7 +78,7 @@ export function serverMessage(row: ServerRow, lastSeenAt: string | undefined, vi
     poolId: row.poolId ?? '',
     specs: { cpuCores: row.specs.cpuCores, ramGb: row.specs.ramGb, diskGb: row.specs.diskGb },
     containerCapacity: { used: view.used, max: row.maxContainers },
-    prespawnCount: 0,
+    prespawnCount: row.prespawnCount,
     lastSeenAt: ts(lastSeenAt ?? row.lastSeenAt),
     realmIds: [],
     agentAddress: row.agentUrl,
@@ -109,4 +112,55 @@ export function pageOf(request: common.PageRequest | undefined, defaultSort: str
 
 export function pageInfo(total: number, page: Page): common.PageInfo {
   return { total, page: page.page, limit: page.limit, totalPages: Math.max(1, Math.ceil(total / page.limit)) };
+}
+
+const TEMPLATE_STATE: Record<TemplateRow['state'], scheduler.TemplateState> = {
+  active: scheduler.TemplateState.ACTIVE,
+  paused: scheduler.TemplateState.PAUSED,
+  degraded: scheduler.TemplateState.DEGRADED,
+  deleted: scheduler.TemplateState.UNSPECIFIED,
+};
+
+export function templateMessage(row: TemplateRow): scheduler.Template {
+  const s = row.settings;
+  return scheduler.Template.fromPartial({
+    id: row.id,
+    ownerId: row.ownerId,
+    name: s.name,
+    containerImage: s.containerImage,
+    hoodyKit: s.hoodyKit,
+    devKit: s.devKit,
+    environmentVars: s.environmentVars,
+    cpu: s.cpu,
+    memory: s.memory,
+    serverIds: s.serverIds,
+    poolId: s.poolId ?? '',
+    minReady: s.minReady,
+    maxReady: s.maxReady,
+    ttlSeconds: s.ttlSeconds,
+    state: TEMPLATE_STATE[row.state],
+    degradedReason: row.degradedReason ?? '',
+    defaultForServerId: row.defaultForServerId ?? '',
+    createdAt: ts(row.createdAt),
+    updatedAt: ts(row.updatedAt),
+  });
+}
+
+export function templateStatusMessage(view: TemplateStatusView): scheduler.TemplateStatus {
+  return scheduler.TemplateStatus.fromPartial({
+    templateId: view.template.id,
+    state: TEMPLATE_STATE[view.template.state],
+    degradedReason: view.template.degradedReason ?? '',
+    ready: view.ready,
+    warming: view.warming,
+    claimed: view.claimed,
+    target: view.target,
+    hits: view.hits,
+    misses: view.misses,
+    hitRate: view.hitRate,
+    claimLatencyP50Ms: view.p50,
+    claimLatencyP99Ms: view.p99,
+    recentFailures: view.failures.map((f) => ({ serverId: f.serverId, reason: f.reason, at: ts(f.at) })),
+    servers: view.servers,
+  });
 }

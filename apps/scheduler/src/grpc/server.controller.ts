@@ -8,6 +8,7 @@ import { ServerRegistry } from '../servers/server-registry';
 import { visibility } from '../visibility';
 import { checkId, guarded } from './errors';
 import { pageInfo, pageOf, serverMessage, type ServerView } from './mapping';
+import { serverViewOf } from './server-view';
 
 const GIB = 1024 ** 3;
 const round1 = (n: number) => Math.round(n * 10) / 10;
@@ -119,14 +120,8 @@ export class ServerController implements scheduler.ServerServiceController {
 
   private readonly poolRole = (poolId: string, userId: string) => this.queries.poolRole(poolId, userId);
 
-  /**
-   * The whole count and the orphans are for the server's owner and admins, unscoped by realms;
-   * anyone else (a pool member, a realm host, a restricted token) counts only the containers they
-   * see, so a server shared across tenants tells nobody about the others' containers.
-   */
   private viewOf(caller: common.Principal, row: ServerRow): ServerView {
-    const manages = (caller.isAdmin || row.ownerId === caller.userId) && !caller.activeRealmId && caller.realmIds.length === 0;
-    return manages ? { used: row.containersUsed, orphans: true } : { used: this.queries.visibleContainersOn(row.id, visibility.containers(caller)), orphans: false };
+    return serverViewOf(caller, row, this.queries);
   }
 
   /** sort_by: id, name, status, last_seen_at, created_at (default). */

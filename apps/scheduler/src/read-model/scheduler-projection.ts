@@ -1,12 +1,12 @@
 import type { PoolEvent, ProjectEvent, UserEvent } from '@hoody/auth-domain';
 import type { RecordedEvent } from '@hoody/event-store';
 import { cachedStatement, type SqliteProjection } from '@hoody/eventsourcing';
-import { transitionOf, type ContainerEvent, type ServerEvent } from '@hoody/scheduler-domain';
+import { transitionOf, type ContainerEvent, type ContainerSettings, type ContainerSpec, type ServerEvent, type TemplateEvent } from '@hoody/scheduler-domain';
 import type Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import { READ_MODEL_STREAM_PREFIXES } from '../streams';
 
-type SchedulerEvent = ServerEvent | ContainerEvent | UserEvent | ProjectEvent | PoolEvent;
+type SchedulerEvent = ServerEvent | ContainerEvent | TemplateEvent | UserEvent | ProjectEvent | PoolEvent;
 
 const idOf = (streamId: string) => streamId.slice(streamId.indexOf('-') + 1);
 
@@ -19,7 +19,7 @@ export const statusLogId = (eventId: string) => createHash('sha256').update(even
  */
 export const schedulerProjection: SqliteProjection = {
   name: 'scheduler',
-  version: 2,
+  version: 3,
   filter: { streamPrefixes: READ_MODEL_STREAM_PREFIXES },
   setup(db) {
     db.exec(`
@@ -42,7 +42,15 @@ export const schedulerProjection: SqliteProjection = {
         autostart INTEGER NOT NULL, ramdisk INTEGER NOT NULL, prespawn INTEGER NOT NULL, bypass_prespawn INTEGER NOT NULL,
         cpu REAL NOT NULL, memory REAL NOT NULL, environment_vars TEXT NOT NULL, comment TEXT, realm_ids TEXT NOT NULL,
         status TEXT NOT NULL, status_reason TEXT, exit_code INTEGER, docker_id TEXT,
+        template_id TEXT, template_generation INTEGER, claimed_at TEXT,
         status_changed_at TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+      CREATE INDEX IF NOT EXISTS containers_warm ON containers (server_id, template_id) WHERE template_id IS NOT NULL AND claimed_at IS NULL;
+      CREATE INDEX IF NOT EXISTS containers_template ON containers (template_id) WHERE template_id IS NOT NULL;
+      CREATE TABLE IF NOT EXISTS templates (
+        id TEXT PRIMARY KEY, owner_id TEXT NOT NULL, default_for_server_id TEXT, settings TEXT NOT NULL,
+        state TEXT NOT NULL, degraded_reason TEXT, generation INTEGER NOT NULL,
+        created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+      CREATE INDEX IF NOT EXISTS templates_owner ON templates (owner_id, state);
       CREATE INDEX IF NOT EXISTS containers_project ON containers (project_id, status);
       CREATE INDEX IF NOT EXISTS containers_server ON containers (server_id, status);
       CREATE INDEX IF NOT EXISTS containers_created ON containers (created_at, id);
@@ -54,10 +62,10 @@ export const schedulerProjection: SqliteProjection = {
     `);
   },
   reset(db) {
-    db.exec('DELETE FROM users; DELETE FROM projects; DELETE FROM pools; DELETE FROM pool_members; DELETE FROM servers; DELETE FROM containers; DELETE FROM status_logs;');
+    db.exec('DELETE FROM users; DELETE FROM projects; DELETE FROM pools; DELETE FROM pool_members; DELETE FROM servers; DELETE FROM containers; DELETE FROM status_logs; DELETE FROM templates;');
   },
   drop(db) {
-    for (const table of ['users', 'projects', 'pools', 'pool_members', 'servers', 'containers', 'status_logs']) db.exec(`DROP TABLE IF EXISTS ${table}`);
+    for (const table of ['users', 'projects', 'pools', 'pool_members', 'servers', 'containers', 'status_logs', 'templates']) db.exec(`DROP TABLE IF EXISTS ${table}`);
   },
   apply(db, recorded: RecordedEvent) {
     const event = { type: recorded.type, data: recorded.data } as SchedulerEvent;
@@ -134,18 +142,54 @@ export const schedulerProjection: SqliteProjection = {
 
       // ---- containers ----------------------------------------------------------------------------
       case 'ContainerRequested': {
-        const { projectId, serverId, settings: s, spec: p, transition } = event.data;
-        run(
-          db,
-          `INSERT OR IGNORE INTO containers (id, project_id, server_id, name, color, container_image, hoody_kit, dev_kit, autostart, ramdisk,
-             prespawn, bypass_prespawn, cpu, memory, environment_vars, comment, realm_ids, status, status_changed_at, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          id, projectId, serverId, s.name, s.color, p.containerImage, +p.hoodyKit, +p.devKit, +s.autostart, +p.ramdisk,
-          +p.prespawn, +p.bypassPrespawn, p.cpu, p.memory, JSON.stringify(s.environmentVars), s.comment, JSON.stringify(s.realmIds),
-          transition.to, transition.at, transition.at, transition.at,
-        );
+        const { projectId, serverId, settings, spec, transition } = event.data;
+        insertContainer(db, { id, projectId, serverId, settings, spec, at: transition.at, status: transition.to, template: null });
         return logTransition(db, recorded, id, null);
       }
+      case 'WarmContainerRequested': {
+        const { serverId, settings, spec, templateId, generation, transition } = event.data;
+        insertContainer(db, { id, projectId: '', serverId, settings, spec, at: transition.at, status: transition.to, template: { templateId, generation } });
+        return logTransition(db, recorded, id, null);
+      }
+      case 'ContainerClaimed': {
+        const { projectId, settings: s, claimedAt } = event.data;
+        return run(
+          db,
+          `UPDATE containers SET project_id = ?, name = ?, color = ?, autostart = ?, environment_vars = ?, comment = ?, realm_ids = ?,
+             prespawn = 1, claimed_at = ?, updated_at = ? WHERE id = ?`,
+          projectId, s.name, s.color, +s.autostart, JSON.stringify(s.environmentVars), s.comment, JSON.stringify(s.realmIds), claimedAt, claimedAt, id,
+        );
+      }
+
+      // ---- prespawn templates ----------------------------------------------------------------------
+      case 'TemplateCreated': {
+        const d = event.data;
+        return run(
+          db,
+          `INSERT OR IGNORE INTO templates (id, owner_id, default_for_server_id, settings, state, generation, created_at, updated_at)
+           VALUES (?, ?, ?, ?, 'active', 1, ?, ?)`,
+          id, d.ownerId, d.defaultForServerId, JSON.stringify(d.settings), d.createdAt, d.createdAt,
+        );
+      }
+      case 'TemplateUpdated': {
+        const row = cachedStatement(db, 'SELECT settings FROM templates WHERE id = ?').get(id) as { settings: string } | undefined;
+        if (!row) return;
+        const settings = { ...JSON.parse(row.settings), ...event.data.changes };
+        return run(
+          db,
+          "UPDATE templates SET settings = ?, generation = ?, state = CASE state WHEN 'degraded' THEN 'active' ELSE state END, degraded_reason = NULL, updated_at = ? WHERE id = ?",
+          JSON.stringify(settings), event.data.generation, event.data.updatedAt, id,
+        );
+      }
+      case 'TemplatePaused':
+        return run(db, "UPDATE templates SET state = 'paused', updated_at = ? WHERE id = ?", event.data.at, id);
+      case 'TemplateResumed':
+      case 'TemplateRecovered':
+        return run(db, "UPDATE templates SET state = 'active', degraded_reason = NULL, updated_at = ? WHERE id = ?", event.data.at, id);
+      case 'TemplateDeleted':
+        return run(db, "UPDATE templates SET state = 'deleted', updated_at = ? WHERE id = ?", event.data.at, id);
+      case 'TemplateDegraded':
+        return run(db, "UPDATE templates SET state = 'degraded', degraded_reason = ?, updated_at = ? WHERE id = ?", event.data.reason, event.data.at, id);
       case 'ContainerUpdated': {
         const c = event.data.changes;
         const columns: Array<[string, unknown]> = [];
@@ -183,6 +227,22 @@ export const schedulerProjection: SqliteProjection = {
     }
   },
 };
+
+function insertContainer(
+  db: Database.Database,
+  c: { id: string; projectId: string; serverId: string; settings: ContainerSettings; spec: ContainerSpec; at: string; status: string; template: { templateId: string; generation: number } | null },
+): void {
+  const { settings: s, spec: p } = c;
+  run(
+    db,
+    `INSERT OR IGNORE INTO containers (id, project_id, server_id, name, color, container_image, hoody_kit, dev_kit, autostart, ramdisk,
+       prespawn, bypass_prespawn, cpu, memory, environment_vars, comment, realm_ids, status, template_id, template_generation, status_changed_at, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    c.id, c.projectId, c.serverId, s.name, s.color, p.containerImage, +p.hoodyKit, +p.devKit, +s.autostart, +p.ramdisk,
+    +(c.template !== null), +p.bypassPrespawn, p.cpu, p.memory, JSON.stringify(s.environmentVars), s.comment, JSON.stringify(s.realmIds),
+    c.status, c.template?.templateId ?? null, c.template?.generation ?? null, c.at, c.at, c.at,
+  );
+}
 
 /** A status change: the container's status, and one status log entry timed against the previous change. */
 function moved(db: Database.Database, recorded: RecordedEvent, containerId: string, event: ContainerEvent): void {

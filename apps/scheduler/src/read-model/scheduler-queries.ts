@@ -26,8 +26,10 @@ export interface ServerRow {
   lastSeenAt: string | null;
   orphans: OrphanContainer[];
   orphansAt: string | null;
-  /** Containers placed on it that are not deleted. */
+  /** Containers placed on it that are not deleted (warm ones included). */
   containersUsed: number;
+  /** min_ready of its default prespawn template; 0 without one. */
+  prespawnCount: number;
   createdAt: string;
   updatedAt: string;
 }
@@ -55,6 +57,11 @@ export interface ContainerRow {
   statusReason: string | null;
   exitCode: number | null;
   dockerId: string | null;
+  /** The prespawn template it was warmed for; null for a container created cold. */
+  templateId: string | null;
+  templateGeneration: number | null;
+  /** null while warm (or never warm). */
+  claimedAt: string | null;
   statusChangedAt: string;
   createdAt: string;
   updatedAt: string;
@@ -86,12 +93,15 @@ export interface ContainerFilter {
   projectId?: string;
   serverId?: string;
   realmId?: string;
+  /** Warm containers (waiting in a prespawn pool) are left out unless this is set. */
+  includePrespawn?: boolean;
 }
 
 const CONTAINER_SORT: Record<string, string> = { id: 'c.id', name: 'c.name', status: 'c.status', created_at: 'c.created_at', updated_at: 'c.updated_at' };
 const SERVER_SORT: Record<string, string> = { id: 's.id', name: 's.name', status: 's.status', last_seen_at: 's.last_seen_at', created_at: 's.created_at' };
 const CONTAINER_SELECT = `SELECT c.*, s.name AS server_name FROM containers c LEFT JOIN servers s ON s.id = c.server_id`;
-const SERVER_SELECT = `SELECT s.*, (SELECT COUNT(*) FROM containers c WHERE c.server_id = s.id AND c.status != 'deleted') AS containers_used FROM servers s`;
+const SERVER_SELECT = `SELECT s.*, (SELECT COUNT(*) FROM containers c WHERE c.server_id = s.id AND c.status != 'deleted') AS containers_used,
+  (SELECT json_extract(t.settings, '$.minReady') FROM templates t WHERE t.default_for_server_id = s.id AND t.state != 'deleted') AS prespawn_count FROM servers s`;
 
 /** Reads of the scheduler's read model. Callers apply visibility (see visibility.ts) through the scopes they pass. */
 export class SchedulerQueries {
@@ -104,6 +114,10 @@ export class SchedulerQueries {
   /** The first admin: owner of servers that join as trusted local agents. */
   firstAdminId(): string | undefined {
     return (this.sql('SELECT id FROM users WHERE is_admin = 1 ORDER BY created_at, id LIMIT 1').get() as { id: string } | undefined)?.id;
+  }
+
+  isAdmin(userId: string): boolean {
+    return (this.sql('SELECT is_admin FROM users WHERE id = ?').get(userId) as { is_admin: number } | undefined)?.is_admin === 1;
   }
 
   project(id: string): ProjectRow | undefined {
@@ -169,6 +183,7 @@ export class SchedulerQueries {
       conditions.push(sql);
       params.push(value);
     };
+    if (!filter.includePrespawn) conditions.push("c.project_id != ''");
     add('c.project_id = ?', filter.projectId);
     add('c.server_id = ?', filter.serverId);
     add('EXISTS (SELECT 1 FROM json_each(c.realm_ids) WHERE value = ?)', filter.realmId);
@@ -265,6 +280,7 @@ function toServer(r: Record<string, unknown>): ServerRow {
     orphans: JSON.parse(r.orphans as string),
     orphansAt: (r.orphans_at as string | null) ?? null,
     containersUsed: (r.containers_used as number | undefined) ?? 0,
+    prespawnCount: (r.prespawn_count as number | null | undefined) ?? 0,
     createdAt: r.created_at as string,
     updatedAt: r.updated_at as string,
   };
@@ -294,6 +310,9 @@ function toContainer(r: Record<string, unknown>): ContainerRow {
     statusReason: (r.status_reason as string | null) ?? null,
     exitCode: (r.exit_code as number | null) ?? null,
     dockerId: (r.docker_id as string | null) ?? null,
+    templateId: (r.template_id as string | null) ?? null,
+    templateGeneration: (r.template_generation as number | null) ?? null,
+    claimedAt: (r.claimed_at as string | null) ?? null,
     statusChangedAt: r.status_changed_at as string,
     createdAt: r.created_at as string,
     updatedAt: r.updated_at as string,

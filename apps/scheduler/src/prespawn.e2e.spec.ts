@@ -1,0 +1,297 @@
+import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
+import { auth, common, createGrpcClient, ERROR_CODE_METADATA_KEY, scheduler, setPrincipal, type GrpcPromiseClient } from '@hoody/contracts';
+import { CONTAINER_ID_LABEL, MANAGED_LABEL, mountPointsUnder, unmountTree } from '@hoody/runtime';
+import { ServiceProcess, startNatsServer, testDocker, testDockerHost, type NatsServerHandle } from '@hoody/test-support';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtemp, realpath, rm } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+// Prespawn through the scheduler's gRPC API, with auth, an agent on the real engine and the
+// scheduler as processes (a NATS server of their own: no other suite's agent joins): templates
+// warm real Docker containers, creates are served from them, and a scheduler killed with SIGKILL
+// in the middle of a storm of claims loses nothing and leaves nothing behind.
+
+jest.setTimeout(120_000);
+
+const HEARTBEAT_MS = 500;
+const { ContainerStatus: S, TemplateState: T } = scheduler;
+
+function freePort(): Promise<number> {
+  return new Promise((resolvePort) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+const codeOf = (error: unknown) => (error as ServiceError).metadata?.get(ERROR_CODE_METADATA_KEY)[0];
+
+async function failure(call: Promise<unknown>): Promise<{ code: status; errorCode: unknown; details: string }> {
+  const error = (await call.then(
+    () => {
+      throw new Error('the call succeeded');
+    },
+    (e: unknown) => e,
+  )) as ServiceError;
+  return { code: error.code, errorCode: codeOf(error), details: error.details };
+}
+
+async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('prespawn: warm containers on a real engine, claimed through the scheduler', () => {
+  const docker = testDocker();
+  const serverName = `prespawn-${randomBytes(3).toString('hex')}`;
+  let home: string;
+  let nats: NatsServerHandle;
+  let authService: ServiceProcess;
+  let agentService: ServiceProcess;
+  let schedulerService: ServiceProcess;
+  let tokens: GrpcPromiseClient<typeof auth.TokenServiceService>;
+  let projects: GrpcPromiseClient<typeof auth.ProjectServiceService>;
+  let users: GrpcPromiseClient<typeof auth.UserServiceService>;
+  let servers: GrpcPromiseClient<typeof scheduler.ServerServiceService>;
+  let containers: GrpcPromiseClient<typeof scheduler.ContainerServiceService>;
+  let prespawn: GrpcPromiseClient<typeof scheduler.PrespawnServiceService>;
+  let admin: common.Principal;
+  let alice: common.Principal;
+  let serverId: string;
+  let projectId: string;
+
+  const as = (principal: common.Principal) => setPrincipal(new Metadata(), principal);
+  async function principalOf(secret: string): Promise<common.Principal> {
+    const { principal } = await tokens.authenticateToken({ secret, clientIp: '127.0.0.1', hostRealmId: '' });
+    if (!principal) throw new Error('no principal');
+    return principal;
+  }
+  const create = (name: string, extra: Partial<scheduler.CreateContainerRequest> = {}, who = admin) =>
+    containers.createContainer(scheduler.CreateContainerRequest.fromPartial({ projectId, serverId, name, ...extra }), as(who));
+  const statusOf = async (id: string) => (await prespawn.getTemplateStatus({ id }, as(admin))).status as scheduler.TemplateStatus;
+  const warmOf = async (templateId: string) =>
+    (await containers.listContainers({ page: { page: 1, limit: 100, sortBy: '', sortOrder: 0 }, realmId: '', includePrespawn: true, projectId: '', serverId: '' }, as(admin))).containers.filter(
+      (c) => c.projectId === '' && c.prespawnTemplateId === templateId,
+    );
+  const readyCount = async (templateId: string, n: number) => eventually(`${n} ready for ${templateId}`, async () => ((await statusOf(templateId)).ready >= n ? true : undefined));
+  const newTemplate = async (fields: Partial<scheduler.CreateTemplateRequest>) =>
+    (await prespawn.createTemplate(scheduler.CreateTemplateRequest.fromPartial({ serverIds: [serverId], ...fields }), as(admin))).template as scheduler.Template;
+  const dockerIds = async () => (await docker.listContainers({ all: true, filters: { label: [`${MANAGED_LABEL}=true`] } })).map((c) => c.Labels[CONTAINER_ID_LABEL]);
+
+  beforeAll(async () => {
+    home = await realpath(await mkdtemp(join(tmpdir(), 'hoody-prespawn-e2e-')));
+    nats = await startNatsServer();
+    const [authPort, schedulerPort] = await Promise.all([freePort(), freePort()]);
+    const shared = { HOODY_HOME: home, NATS_URL: nats.url };
+    authService = new ServiceProcess('auth', 'apps/auth/src/main.ts', /auth: gRPC/, () => ({ ...shared, HOODY_GRPC_PORT: String(authPort) }));
+    agentService = new ServiceProcess('agent', 'apps/agent/src/main.ts', /gRPC on/, () => ({
+      ...shared,
+      DOCKER_HOST: testDockerHost(),
+      HOODY_SERVER_NAME: serverName,
+      HOODY_GRPC_PORT: '0',
+      HOODY_HEARTBEAT_MS: String(HEARTBEAT_MS),
+    }));
+    schedulerService = new ServiceProcess('scheduler', 'apps/scheduler/src/main.ts', /scheduler: gRPC/, () => ({
+      ...shared,
+      HOODY_GRPC_PORT: String(schedulerPort),
+      HOODY_SCHEDULER_HEARTBEAT_MS: String(HEARTBEAT_MS),
+      HOODY_SCHEDULER_RECONCILE_MS: '1000',
+      HOODY_SCHEDULER_TRUST_LOCAL_AGENTS: 'true',
+      HOODY_PRESPAWN_TICK_MS: '100',
+      HOODY_PRESPAWN_BACKOFF_MS: '100',
+      HOODY_PRESPAWN_DEGRADE_AFTER: '2',
+    }));
+    await Promise.all([authService.start(), agentService.start(), schedulerService.start()]);
+    tokens = createGrpcClient(auth.TokenServiceService, `127.0.0.1:${authPort}`);
+    projects = createGrpcClient(auth.ProjectServiceService, `127.0.0.1:${authPort}`);
+    users = createGrpcClient(auth.UserServiceService, `127.0.0.1:${authPort}`);
+    servers = createGrpcClient(scheduler.ServerServiceService, `127.0.0.1:${schedulerPort}`);
+    containers = createGrpcClient(scheduler.ContainerServiceService, `127.0.0.1:${schedulerPort}`);
+    prespawn = createGrpcClient(scheduler.PrespawnServiceService, `127.0.0.1:${schedulerPort}`);
+    admin = await principalOf(readFileSync(join(home, 'admin-token'), 'utf8').trim());
+    alice = await principalOf((await users.createUser({ username: 'alice' }, as(admin))).secret);
+    const server = await eventually('the server to register', async () =>
+      (await servers.listServers({ page: undefined, poolId: '', realmId: '' }, as(admin))).servers.find((s) => s.name === serverName && s.status === scheduler.ServerStatus.ONLINE),
+    );
+    serverId = server.id;
+    projectId = (await projects.createProject({ alias: 'prespawn', realmIds: [], maxContainers: undefined }, as(admin))).project?.id ?? '';
+  }, 120_000);
+
+  afterAll(async () => {
+    if (process.env.HOODY_E2E_OUTPUT) for (const svc of [schedulerService, agentService, authService]) process.stdout.write(`==== ${svc?.name} ====\n${svc?.output}\n`);
+    const known = new Set<string>();
+    try {
+      for (const c of (await containers.listContainers({ page: { page: 1, limit: 100, sortBy: '', sortOrder: 0 }, realmId: '', includePrespawn: true, projectId: '', serverId: '' }, as(admin))).containers) known.add(c.id);
+    } catch {
+      // the scheduler is down: what its engine holds is removed below by the ids seen in this suite
+    }
+    for (const c of [tokens, projects, users, servers, containers, prespawn]) c?.$close();
+    await Promise.all([schedulerService?.stop(), agentService?.stop(), authService?.stop()]);
+    // The engine is shared with other suites: only this suite's containers, recognised by their kit under $HOODY_HOME.
+    const kits = join(home, 'agent', 'containers');
+    const ours = existsSync(kits) ? new Set(readdirSync(kits)) : new Set<string>();
+    for (const c of await docker.listContainers({ all: true, filters: { label: [`${MANAGED_LABEL}=true`] } })) {
+      if (ours.has(c.Labels[CONTAINER_ID_LABEL]) || known.has(c.Labels[CONTAINER_ID_LABEL])) await docker.getContainer(c.Id).remove({ force: true, v: true });
+    }
+    for (const id of ours) await unmountTree(join(kits, id, 'shares'));
+    const leftover = await mountPointsUnder(home);
+    await rm(home, { recursive: true, force: true });
+    await nats?.stop();
+    expect(leftover).toEqual([]);
+  });
+
+  it('warms a template to min_ready, hides warm containers from lists, serves a matching create from the pool at once, usable at once', async () => {
+    const template = await newTemplate({ name: 'web', minReady: 2, maxReady: 4, environmentVars: { FROM_TEMPLATE: 'yes' } });
+    expect(template).toMatchObject({ name: 'web', containerImage: 'hoody/base:latest', hoodyKit: true, minReady: 2, maxReady: 4, state: T.ACTIVE, serverIds: [serverId] });
+    await readyCount(template.id, 2);
+    const warm = await warmOf(template.id);
+    expect(warm.length).toBeGreaterThanOrEqual(2);
+    // hidden without include_prespawn, and from a project's list
+    const listed = await containers.listContainers({ page: undefined, realmId: '', includePrespawn: false, projectId: '', serverId: '' }, as(admin));
+    expect(listed.containers.filter((c) => c.projectId === '')).toEqual([]);
+    // nobody else sees them
+    const aliceList = await containers.listContainers({ page: undefined, realmId: '', includePrespawn: true, projectId: '', serverId: '' }, as(alice));
+    expect(aliceList.containers).toEqual([]);
+
+    const { container } = await create('fast', { prespawn: true, environmentVars: { MINE: '1' } });
+    expect(container).toMatchObject({ name: 'fast', projectId, status: S.RUNNING, prespawn: true, environmentVars: { FROM_TEMPLATE: 'yes', MINE: '1' } });
+    expect(warm.map((w) => w.id)).toContain(container?.id);
+    // usable right after the response: exec sees the template's environment and the caller's
+    const exec = await containers.execInContainer({ id: container?.id ?? '', cmd: ['sh', '-c', 'echo $FROM_TEMPLATE $MINE'], env: {}, timeoutSeconds: 10 }, as(admin));
+    expect(exec).toEqual({ exitCode: 0, stdout: 'yes 1\n', stderr: '' });
+    // a bypass is cold, and so is a create nothing matches
+    expect((await create('cold', { bypassPrespawn: true })).container).toMatchObject({ prespawn: false, status: S.RUNNING });
+    expect((await create('other-image', { hoodyKit: false })).container).toMatchObject({ prespawn: false });
+    // the pool refills; the status counts what happened
+    await readyCount(template.id, 2);
+    const after = await statusOf(template.id);
+    expect(after).toMatchObject({ claimed: 1, hits: 1, state: T.ACTIVE });
+    expect(after.claimLatencyP50Ms).toBeGreaterThan(0);
+    expect(after.servers).toEqual([expect.objectContaining({ serverId, ready: 2 })]);
+    // the claimed container's name is taken in the project like any other
+    expect(await failure(create('fast'))).toMatchObject({ errorCode: 'NAME_TAKEN' });
+  });
+
+  it('gives each of many concurrent claims a different warm container', async () => {
+    const template = await newTemplate({ name: 'burst', cpu: 0.5, minReady: 4, maxReady: 4 });
+    await readyCount(template.id, 4);
+    const warm = new Set((await warmOf(template.id)).map((w) => w.id));
+    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => create(`burst-${i}`, { cpu: 0.5 })));
+    const served = results.map((r) => r.container as scheduler.Container);
+    const fromPool = served.filter((c) => c.prespawn);
+    expect(fromPool.length).toBeGreaterThanOrEqual(4);
+    expect(new Set(served.map((c) => c.id)).size).toBe(10);
+    for (const c of fromPool) expect(warm.has(c.id) || c.status === S.RUNNING).toBe(true);
+    expect((await statusOf(template.id)).claimed).toBe(fromPool.length);
+  });
+
+  it('drains the old warm containers when what a template runs changes, and recycles those past the ttl', async () => {
+    const template = await newTemplate({ name: 'drain', minReady: 1, maxReady: 1, ttlSeconds: 0 });
+    await readyCount(template.id, 1);
+    const before = (await warmOf(template.id)).map((w) => w.id);
+    await prespawn.updateTemplate(scheduler.UpdateTemplateRequest.fromPartial({ id: template.id, environmentVars: { values: { V: '2' } } }), as(admin));
+    await eventually('the old generation to be drained', async () => {
+      const now = (await warmOf(template.id)).filter((w) => w.status === S.RUNNING && w.environmentVars.V === '2');
+      const old = (await warmOf(template.id)).filter((w) => before.includes(w.id));
+      return now.length >= 1 && old.length === 0 ? true : undefined;
+    });
+    const changed = (await prespawn.updateTemplate(scheduler.UpdateTemplateRequest.fromPartial({ id: template.id, ttlSeconds: 1 }), as(admin))).template;
+    expect(changed?.ttlSeconds).toBe(1);
+    const first = (await warmOf(template.id)).filter((w) => w.environmentVars.V === '2').map((w) => w.id);
+    await eventually('a warm container older than the ttl to be replaced', async () => {
+      const now = (await warmOf(template.id)).map((w) => w.id);
+      return first.every((id) => !now.includes(id)) && now.length >= 1 ? true : undefined;
+    });
+    await prespawn.deleteTemplate({ id: template.id }, as(admin));
+    await eventually('a deleted template\'s warm containers to go', async () => ((await warmOf(template.id)).some((w) => w.environmentVars.V === '2') ? undefined : true));
+    expect(await failure(prespawn.getTemplate({ id: template.id }, as(admin)))).toMatchObject({ code: status.NOT_FOUND, errorCode: 'TEMPLATE_NOT_FOUND' });
+  });
+
+  it('marks a template whose containers cannot start degraded, with the reason, instead of retrying forever', async () => {
+    const template = await newTemplate({ name: 'broken', containerImage: 'hoody/missing:1', minReady: 1, maxReady: 1 });
+    const degraded = await eventually('the template to be degraded', async () => {
+      const t = (await prespawn.getTemplate({ id: template.id }, as(admin))).template;
+      return t?.state === T.DEGRADED ? t : undefined;
+    });
+    expect(degraded.degradedReason).toMatch(/IMAGE_NOT_FOUND/);
+    const s = await statusOf(template.id);
+    expect(s.recentFailures.length).toBeGreaterThanOrEqual(2);
+    expect(s.recentFailures[0].reason).toMatch(/IMAGE_NOT_FOUND/);
+    // no more attempts while degraded
+    const failures = s.recentFailures.length;
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect((await statusOf(template.id)).recentFailures.length).toBe(failures);
+    await prespawn.deleteTemplate({ id: template.id }, as(admin));
+  });
+
+  it("keeps templates to their owner; a server's prespawn_count is a default pool everyone placing there claims from", async () => {
+    const template = await newTemplate({ name: 'private', minReady: 0, maxReady: 1 });
+    expect(await failure(prespawn.getTemplate({ id: template.id }, as(alice)))).toMatchObject({ code: status.NOT_FOUND, errorCode: 'TEMPLATE_NOT_FOUND' });
+    expect((await prespawn.listTemplates({ page: undefined }, as(alice))).templates).toEqual([]);
+    expect(await failure(prespawn.createTemplate(scheduler.CreateTemplateRequest.fromPartial({ serverIds: [serverId] }), as(alice)))).toMatchObject({ errorCode: 'SERVER_NOT_FOUND' });
+    expect(await failure(prespawn.setServerPrespawnCount({ serverId, prespawnCount: 1 }, as(alice)))).toMatchObject({ errorCode: 'SERVER_NOT_FOUND' });
+    await prespawn.deleteTemplate({ id: template.id }, as(admin));
+
+    const { server } = await prespawn.setServerPrespawnCount({ serverId, prespawnCount: 1 }, as(admin));
+    expect(server?.prespawnCount).toBe(1);
+    const defaults = (await prespawn.listTemplates({ page: undefined }, as(admin))).templates.find((t) => t.defaultForServerId === serverId) as scheduler.Template;
+    expect(defaults).toMatchObject({ containerImage: 'hoody/base:latest', hoodyKit: true, minReady: 1, maxReady: 1 });
+    expect(await failure(prespawn.deleteTemplate({ id: defaults.id }, as(admin)))).toMatchObject({ errorCode: 'INVALID_STATE' });
+    await readyCount(defaults.id, 1);
+    const { container } = await create('from-default', { prespawn: true });
+    expect(container).toMatchObject({ prespawn: true, status: S.RUNNING });
+    expect((await prespawn.setServerPrespawnCount({ serverId, prespawnCount: 0 }, as(admin))).server?.prespawnCount).toBe(0);
+  });
+
+  it('survives a scheduler killed with SIGKILL during a storm of claims: every warm container is ready or claimed by exactly one caller, none orphaned', async () => {
+    const template = await newTemplate({ name: 'storm', memory: 0.25, minReady: 6, maxReady: 6 });
+    await readyCount(template.id, 6);
+    const claims: Array<Promise<scheduler.Container | undefined>> = [];
+    for (let i = 0; i < 30; i++) {
+      claims.push(create(`storm-${i}`, { memory: 0.25 }).then((r) => r.container, () => undefined));
+      if (i === 8) setTimeout(() => void schedulerService.stop('SIGKILL'), 0);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    const answered = (await Promise.all(claims)).filter((c): c is scheduler.Container => c !== undefined);
+    // the kill came in the middle: some claims were answered, the rest were cut off
+    expect(answered.length).toBeGreaterThan(0);
+    expect(answered.length).toBeLessThan(30);
+    expect(new Set(answered.map((c) => c.id)).size).toBe(answered.length);
+    await schedulerService.start();
+
+    // after restart: the pool is full again, every claim the store holds is in exactly one project
+    await readyCount(template.id, 6);
+    const all = (
+      await containers.listContainers({ page: { page: 1, limit: 100, sortBy: '', sortOrder: 0 }, realmId: '', includePrespawn: true, projectId: '', serverId: '' }, as(admin))
+    ).containers;
+    const storm = all.filter((c) => c.name.startsWith('storm-'));
+    for (const c of answered) expect(storm.find((s) => s.id === c.id)).toMatchObject({ projectId, name: c.name });
+    expect(new Set(storm.map((c) => c.name)).size).toBe(storm.length);
+    for (const c of storm) expect(c.status).toBe(S.RUNNING);
+    // nothing on the engine without a record, nothing recorded alive without its Docker container
+    await eventually('the engine and the store to agree', async () => {
+      const records = (
+        await containers.listContainers({ page: { page: 1, limit: 100, sortBy: '', sortOrder: 0 }, realmId: '', includePrespawn: true, projectId: '', serverId: '' }, as(admin))
+      ).containers.filter((c) => c.status !== S.DELETING);
+      const engine = new Set(await dockerIds());
+      const alive = records.filter((c) => c.status === S.RUNNING);
+      const missing = alive.filter((c) => !engine.has(c.id));
+      const orphans = (await servers.getServer({ id: serverId }, as(admin))).server?.orphanContainers ?? [];
+      return missing.length === 0 && orphans.length === 0 ? true : undefined;
+    });
+  });
+});

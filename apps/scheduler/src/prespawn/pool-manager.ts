@@ -1,0 +1,215 @@
+import type { common } from '@hoody/contracts';
+import { planPool, poolTarget, type WarmContainerView } from '@hoody/scheduler-domain';
+import type { SchedulerCommands } from '../commands/scheduler-commands';
+import { SYSTEM, systemMetadata, type ContainerLifecycle } from '../containers/container-lifecycle';
+import type { SchedulerMetrics } from '../metrics';
+import type { PrespawnQueries, TemplateRow, WarmRow } from '../read-model/prespawn-queries';
+import type { SchedulerQueries, ServerRow } from '../read-model/scheduler-queries';
+import { visibility } from '../visibility';
+import { DEMAND_WINDOW_MS, type PrespawnStats } from './prespawn-stats';
+import { templateOn } from './template-placement';
+
+export interface PoolManagerOptions {
+  /** How often every pool is looked at (a claim also triggers a look at once). */
+  tickMs: number;
+  /** Warm containers being created at once, per server. */
+  concurrencyPerServer: number;
+  /** Consecutive failures after which a template is marked degraded. */
+  degradeAfter: number;
+  /** First back-off after a failure; doubled per consecutive failure, up to 60 s. */
+  backoffMs: number;
+  log(line: string): void;
+  metrics: SchedulerMetrics;
+}
+
+const MAX_BACKOFF_MS = 60_000;
+
+/** Failures and back-off of one (template, server) pool. */
+interface PoolHealth {
+  failures: number;
+  retryAt: number;
+}
+
+/** The figures of one pool at the last look. */
+export interface PoolFigures {
+  ready: number;
+  warming: number;
+  target: number;
+}
+
+/**
+ * Keeps every (template, server) pool at its target: a reconciliation loop over the read model.
+ * Each look retires what cannot be claimed any more (stopped or failed warm containers, an older
+ * generation of the template, containers of deleted templates or of servers the template left,
+ * those past the ttl, the oldest beyond the target) and warms the difference (planPool, poolTarget).
+ * A warming that fails backs the pool off exponentially; after `degradeAfter` failures in a row the
+ * template is recorded degraded with the reason, and is not refilled until it is changed or resumed.
+ * Everything it decides on is in the store, so a restarted scheduler carries on where it stopped:
+ * warm containers still `creating` are provisioned again by reconciliation, retirements still
+ * `deleting` are finished there too.
+ */
+export class PoolManager {
+  private timer?: NodeJS.Timeout;
+  private looking?: Promise<void>;
+  private lookAgain = false;
+  private stopped = false;
+  private readonly health = new Map<string, PoolHealth>();
+  private readonly inFlight = new Map<string, number>();
+  private readonly warmings = new Set<Promise<unknown>>();
+  private readonly retiring = new Set<string>();
+  private figures = new Map<string, PoolFigures>();
+
+  constructor(
+    private readonly commands: SchedulerCommands,
+    private readonly queries: SchedulerQueries,
+    private readonly prespawn: PrespawnQueries,
+    private readonly lifecycle: ContainerLifecycle,
+    private readonly stats: PrespawnStats,
+    private readonly options: PoolManagerOptions,
+  ) {}
+
+  start(): void {
+    this.timer ??= setInterval(() => this.poke(), this.options.tickMs);
+    this.poke();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    await this.looking;
+    await Promise.all([...this.warmings]);
+  }
+
+  /** Looks at every pool now (or right after the look in progress). */
+  poke(): void {
+    if (this.stopped) return;
+    if (this.looking) {
+      this.lookAgain = true;
+      return;
+    }
+    this.looking = this.lookAtAll()
+      .catch((error: Error) => this.options.log(`scheduler: prespawn pool manager: ${error.message}`))
+      .finally(() => {
+        this.looking = undefined;
+        if (this.lookAgain) {
+          this.lookAgain = false;
+          this.poke();
+        }
+      });
+  }
+
+  /** A pool's figures at the last look; undefined before its first. */
+  poolFigures(templateId: string, serverId: string): PoolFigures | undefined {
+    return this.figures.get(key(templateId, serverId));
+  }
+
+  /** The servers a template keeps pools on now: named or in its pool, registered, and usable by its owner. */
+  serversOf(template: TemplateRow): ServerRow[] {
+    const owner = this.owner(template.ownerId);
+    const poolRole = (poolId: string, userId: string) => this.queries.poolRole(poolId, userId);
+    return this.queries.allServers().filter((server) => templateOn(template, server) && visibility.placeOn(owner, server, poolRole));
+  }
+
+  private async lookAtAll(): Promise<void> {
+    const templates = new Map(this.prespawn.liveTemplates().map((t) => [t.id, t]));
+    const warm = this.prespawn.warmContainers();
+    const figures = new Map<string, PoolFigures>();
+    for (const template of templates.values()) {
+      for (const server of this.serversOf(template)) {
+        const mine = warm.filter((w) => w.templateId === template.id && w.serverId === server.id);
+        figures.set(key(template.id, server.id), await this.lookAt(template, server, mine));
+      }
+    }
+    // Warm containers no pool accounts for: of deleted templates, or of servers their template left.
+    for (const w of warm) if (!figures.has(key(w.templateId, w.serverId))) this.retire(w.id);
+    this.figures = figures;
+  }
+
+  private async lookAt(template: TemplateRow, server: ServerRow, containers: WarmRow[]): Promise<PoolFigures> {
+    const poolKey = key(template.id, server.id);
+    const views: WarmContainerView[] = containers.map((w) => ({
+      containerId: w.id,
+      ready: w.status === 'running' && w.generation === template.generation,
+      warming: w.status === 'creating' && w.generation === template.generation,
+      since: w.statusChangedAt,
+    }));
+    const ready = views.filter((v) => v.ready).length;
+    const warming = views.filter((v) => v.warming).length;
+    const target = poolTarget({
+      minReady: template.settings.minReady,
+      maxReady: template.settings.maxReady,
+      recentClaims: this.stats.recentClaims(template.id, server.id),
+      windowMs: DEMAND_WINDOW_MS,
+      refillMs: this.stats.refillTime(template.id, server.id),
+      room: containers.length + Math.max(0, server.maxContainers - server.containersUsed),
+    });
+    const health = this.health.get(poolKey);
+    const refill = template.state === 'active' && server.status === 'online' && (health === undefined || Date.now() >= health.retryAt);
+    const plan = planPool({ target, containers: views, ttlSeconds: template.settings.ttlSeconds, refill, now: Date.now() });
+    for (const id of plan.retire) this.retire(id);
+    const room = this.options.concurrencyPerServer - (this.inFlight.get(server.id) ?? 0);
+    for (let i = 0; i < Math.min(plan.warm, room); i++) this.warmOne(template, server);
+    const result = { ready, warming: warming + Math.min(plan.warm, Math.max(0, room)), target };
+    this.options.metrics.prespawnPool(template.id, server.name, result);
+    return result;
+  }
+
+  private warmOne(template: TemplateRow, server: ServerRow): void {
+    const poolKey = key(template.id, server.id);
+    const started = Date.now();
+    this.inFlight.set(server.id, (this.inFlight.get(server.id) ?? 0) + 1);
+    const s = template.settings;
+    const work = this.lifecycle
+      .warm({
+        serverId: server.id,
+        templateId: template.id,
+        generation: template.generation,
+        spec: { containerImage: s.containerImage, hoodyKit: s.hoodyKit, devKit: s.devKit, ramdisk: false, prespawn: true, bypassPrespawn: false, cpu: s.cpu, memory: s.memory },
+        environmentVars: s.environmentVars,
+      })
+      .then(async (row) => {
+        if (row.status === 'running') {
+          this.stats.warmed(template.id, server.id, Date.now() - started);
+          this.health.delete(poolKey);
+          return;
+        }
+        if (row.status === 'failed') await this.failed(template, server, row.statusReason ?? 'failed');
+        // still `creating`: the agent did not answer; reconciliation provisions it again
+      })
+      .catch((error: Error) => this.failed(template, server, error.message))
+      .catch((error: Error) => this.options.log(`scheduler: prespawn: ${error.message}`))
+      .finally(() => {
+        this.inFlight.set(server.id, (this.inFlight.get(server.id) ?? 1) - 1);
+        this.warmings.delete(work);
+        this.poke();
+      });
+    this.warmings.add(work);
+  }
+
+  private async failed(template: TemplateRow, server: ServerRow, reason: string): Promise<void> {
+    const poolKey = key(template.id, server.id);
+    const failures = (this.health.get(poolKey)?.failures ?? 0) + 1;
+    const backoff = Math.min(MAX_BACKOFF_MS, this.options.backoffMs * 2 ** (failures - 1));
+    this.health.set(poolKey, { failures, retryAt: Date.now() + backoff });
+    this.stats.failed(template.id, server.id, reason);
+    this.options.log(`scheduler: prespawn: warming for template ${template.id} on ${server.name} failed (${failures} in a row, next try in ${backoff} ms): ${reason}`);
+    if (failures >= this.options.degradeAfter) {
+      const why = `${failures} warm containers in a row failed on server ${server.name}: ${reason}`;
+      await this.commands.template(template.id, { type: 'RecordTemplateDegraded', reason: why, at: this.commands.now() }, systemMetadata(SYSTEM.prespawn));
+      this.health.delete(poolKey);
+    }
+  }
+
+  private retire(containerId: string): void {
+    if (this.retiring.has(containerId)) return;
+    this.retiring.add(containerId);
+    void this.lifecycle.retireWarm(containerId).finally(() => this.retiring.delete(containerId));
+  }
+
+  /** The template owner, as the principal its pools are placed for. */
+  private owner(userId: string): common.Principal {
+    return { userId, isAdmin: this.queries.isAdmin(userId) } as common.Principal;
+  }
+}
+
+const key = (templateId: string, serverId: string) => `${templateId}/${serverId}`;

@@ -1,0 +1,118 @@
+import { statementCache } from '@hoody/eventsourcing';
+import type { ContainerSpec, ContainerStatus, TemplateSettings } from '@hoody/scheduler-domain';
+import type Database from 'better-sqlite3';
+import type { Page, Paged } from './scheduler-queries';
+
+export interface TemplateRow {
+  id: string;
+  ownerId: string;
+  defaultForServerId: string | null;
+  settings: TemplateSettings;
+  state: 'active' | 'paused' | 'degraded' | 'deleted';
+  degradedReason: string | null;
+  generation: number;
+  createdAt: string;
+  updatedAt: string;
+  deleted: boolean;
+}
+
+/** A warm container not claimed yet, as the pool manager looks at it. */
+export interface WarmRow {
+  id: string;
+  serverId: string;
+  templateId: string;
+  generation: number;
+  status: ContainerStatus;
+  statusReason: string | null;
+  statusChangedAt: string;
+}
+
+const TEMPLATE_SORT: Record<string, string> = { id: 'id', name: "json_extract(settings, '$.name')", created_at: 'created_at', updated_at: 'updated_at' };
+
+/** What a create asks to run, as a warm container must run it to serve it. */
+export type RequestedSpec = Pick<ContainerSpec, 'containerImage' | 'hoodyKit' | 'devKit' | 'ramdisk' | 'cpu' | 'memory'>;
+
+/** Reads of prespawn templates and warm containers (the scheduler's read model). */
+export class PrespawnQueries {
+  private readonly sql: (text: string) => Database.Statement;
+
+  constructor(db: Database.Database) {
+    this.sql = statementCache(db);
+  }
+
+  template(id: string): TemplateRow | undefined {
+    const r = this.sql('SELECT * FROM templates WHERE id = ?').get(id) as Record<string, unknown> | undefined;
+    return r && toTemplate(r);
+  }
+
+  /** The owner's templates that are not deleted. */
+  templates(ownerId: string, page: Page): Paged<TemplateRow> {
+    const total = (this.sql("SELECT COUNT(*) AS n FROM templates WHERE owner_id = ? AND state != 'deleted'").get(ownerId) as { n: number }).n;
+    const order = TEMPLATE_SORT[page.sortBy] ?? 'created_at';
+    const rows = this.sql(`SELECT * FROM templates WHERE owner_id = ? AND state != 'deleted' ORDER BY ${order} ${page.sortOrder}, id LIMIT ? OFFSET ?`)
+      .all(ownerId, page.limit, (page.page - 1) * page.limit) as Array<Record<string, unknown>>;
+    return { items: rows.map(toTemplate), total };
+  }
+
+  /** Every template that is not deleted (the pool manager's work list). */
+  liveTemplates(): TemplateRow[] {
+    return (this.sql("SELECT * FROM templates WHERE state != 'deleted' ORDER BY created_at, id").all() as Array<Record<string, unknown>>).map(toTemplate);
+  }
+
+  defaultTemplateOf(serverId: string): TemplateRow | undefined {
+    const r = this.sql('SELECT * FROM templates WHERE default_for_server_id = ?').get(serverId) as Record<string, unknown> | undefined;
+    return r && toTemplate(r);
+  }
+
+  /** Warm containers not claimed and not deleted, of every template. */
+  warmContainers(): WarmRow[] {
+    return (
+      this.sql(
+        `SELECT id, server_id, template_id, template_generation, status, status_reason, status_changed_at FROM containers
+         WHERE template_id IS NOT NULL AND claimed_at IS NULL AND status != 'deleted'`,
+      ).all() as Array<Record<string, unknown>>
+    ).map((r) => ({
+      id: r.id as string,
+      serverId: r.server_id as string,
+      templateId: r.template_id as string,
+      generation: r.template_generation as number,
+      status: r.status as ContainerStatus,
+      statusReason: (r.status_reason as string | null) ?? null,
+      statusChangedAt: r.status_changed_at as string,
+    }));
+  }
+
+  /**
+   * Ready warm containers on `serverId` that run exactly what is asked and that `userId` may take
+   * (from their own templates, or the server's default one), oldest first.
+   */
+  claimable(serverId: string, spec: RequestedSpec, userId: string, limit: number): Array<{ id: string; templateId: string }> {
+    return this.sql(
+      `SELECT c.id, c.template_id AS templateId FROM containers c JOIN templates t ON t.id = c.template_id
+       WHERE c.server_id = ? AND c.template_id IS NOT NULL AND c.claimed_at IS NULL AND c.status = 'running'
+         AND c.template_generation = t.generation AND t.state != 'deleted' AND (t.owner_id = ? OR t.default_for_server_id = c.server_id)
+         AND c.container_image = ? AND c.hoody_kit = ? AND c.dev_kit = ? AND c.ramdisk = ? AND c.cpu = ? AND c.memory = ?
+       ORDER BY c.status_changed_at, c.id LIMIT ?`,
+    ).all(serverId, userId, spec.containerImage, +spec.hoodyKit, +spec.devKit, +spec.ramdisk, spec.cpu, spec.memory, limit) as Array<{ id: string; templateId: string }>;
+  }
+
+  /** Containers claimed from a template, all time. */
+  claimedCount(templateId: string): number {
+    return (this.sql('SELECT COUNT(*) AS n FROM containers WHERE template_id = ? AND claimed_at IS NOT NULL').get(templateId) as { n: number }).n;
+  }
+}
+
+function toTemplate(r: Record<string, unknown>): TemplateRow {
+  return {
+    id: r.id as string,
+    ownerId: r.owner_id as string,
+    defaultForServerId: (r.default_for_server_id as string | null) ?? null,
+    settings: JSON.parse(r.settings as string),
+    state: r.state as TemplateRow['state'],
+    degradedReason: (r.degraded_reason as string | null) ?? null,
+    generation: r.generation as number,
+    createdAt: r.created_at as string,
+    updatedAt: r.updated_at as string,
+    deleted: r.state === 'deleted',
+  };
+}

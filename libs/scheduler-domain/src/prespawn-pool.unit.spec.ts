@@ -1,0 +1,98 @@
+import { DEMAND_HEADROOM, planPool, poolTarget, type PoolDemand, type WarmContainerView } from './prespawn-pool';
+
+const now = Date.parse('2026-11-29T10:00:00.000Z');
+const ago = (seconds: number) => new Date(now - seconds * 1000).toISOString();
+const ready = (containerId: string, secondsAgo = 60): WarmContainerView => ({ containerId, ready: true, warming: false, since: ago(secondsAgo) });
+const warming = (containerId: string, secondsAgo = 5): WarmContainerView => ({ containerId, ready: false, warming: true, since: ago(secondsAgo) });
+/** Stopped, failed or of an older generation: neither claimable nor on its way to be. */
+const unusable = (containerId: string, secondsAgo = 60): WarmContainerView => ({ containerId, ready: false, warming: false, since: ago(secondsAgo) });
+
+/** A quiet pool: no claims in the last minute, 20 s to warm one container, plenty of room. */
+const quiet: PoolDemand = { minReady: 2, maxReady: 10, recentClaims: 0, windowMs: 60_000, refillMs: 20_000, room: 50 };
+
+describe('poolTarget: how many ready containers a pool keeps', () => {
+  it('keeps min_ready while nobody claims (and nothing at all for min_ready 0)', () => {
+    expect(poolTarget(quiet)).toBe(2);
+    expect(poolTarget({ ...quiet, minReady: 0 })).toBe(0);
+    // no window to measure a rate over: the floor alone
+    expect(poolTarget({ ...quiet, recentClaims: 30, windowMs: 0 })).toBe(2);
+  });
+
+  it('rises with the claim rate: claims expected during one refill, times the headroom', () => {
+    expect(DEMAND_HEADROOM).toBe(2);
+    // 6 claims a minute, 20 s to refill: 2 claims arrive while one container warms → 4 ready
+    expect(poolTarget({ ...quiet, recentClaims: 6 })).toBe(4);
+    // 9 a minute: 3 per refill → 6
+    expect(poolTarget({ ...quiet, recentClaims: 9 })).toBe(6);
+    // a slower refill needs more in stock for the same rate: 6 a minute, 40 s → 8
+    expect(poolTarget({ ...quiet, recentClaims: 6, refillMs: 40_000 })).toBe(8);
+    // a fraction of a container is a whole one: 1 claim a minute, 20 s → 2/3 → 1
+    expect(poolTarget({ ...quiet, minReady: 0, recentClaims: 1 })).toBe(1);
+  });
+
+  it('never drops below min_ready for a low rate', () => {
+    expect(poolTarget({ ...quiet, minReady: 3, recentClaims: 3 })).toBe(3);
+  });
+
+  it('asks for exactly what the rate needs when it comes out whole (no rounding up of float noise)', () => {
+    // 35 claims a minute, 6 s to refill: 3.5 claims per refill, twice that is 7
+    expect(poolTarget({ ...quiet, minReady: 0, maxReady: 100, recentClaims: 35, refillMs: 6_000 })).toBe(7);
+    // 25 a minute, 18 s: 7.5 per refill → 15
+    expect(poolTarget({ ...quiet, minReady: 0, maxReady: 100, recentClaims: 25, refillMs: 18_000 })).toBe(15);
+  });
+
+  it('is capped by max_ready however busy the pool is', () => {
+    expect(poolTarget({ ...quiet, recentClaims: 600 })).toBe(10);
+  });
+
+  it('is capped by the room on the server, even below min_ready', () => {
+    expect(poolTarget({ ...quiet, recentClaims: 9, room: 3 })).toBe(3);
+    expect(poolTarget({ ...quiet, minReady: 4, room: 1 })).toBe(1);
+    expect(poolTarget({ ...quiet, room: 0 })).toBe(0);
+    expect(poolTarget({ ...quiet, room: -2 })).toBe(0);
+  });
+});
+
+describe('planPool: one step toward the target', () => {
+  const plan = (input: Partial<Parameters<typeof planPool>[0]>) => planPool({ target: 2, containers: [], ttlSeconds: 0, refill: true, now, ...input });
+
+  it('does nothing for a pool at its target', () => {
+    expect(plan({ containers: [ready('a'), ready('b')] })).toEqual({ warm: 0, retire: [] });
+  });
+
+  it('warms a whole empty pool', () => {
+    expect(plan({ target: 3 })).toEqual({ warm: 3, retire: [] });
+  });
+
+  it('retires unusable containers and warms their replacements', () => {
+    expect(plan({ containers: [ready('a'), unusable('b'), unusable('c')] })).toEqual({ warm: 1, retire: ['b', 'c'] });
+  });
+
+  it('retires ready containers that waited the ttl, and replaces them', () => {
+    const containers = [ready('old', 600), ready('young', 599)];
+    expect(plan({ containers, ttlSeconds: 600 })).toEqual({ warm: 1, retire: ['old'] });
+    // ttl 0: they wait forever
+    expect(plan({ containers, ttlSeconds: 0 })).toEqual({ warm: 0, retire: [] });
+  });
+
+  it('lets a slow warming container finish, whatever the ttl', () => {
+    expect(plan({ containers: [ready('a'), warming('w', 3600)], ttlSeconds: 600 })).toEqual({ warm: 0, retire: [] });
+  });
+
+  it('above the target, gives back only the oldest ready container per step', () => {
+    const containers = [ready('middle', 120), ready('oldest', 300), ready('newest', 10), ready('newer', 60)];
+    expect(plan({ target: 1, containers })).toEqual({ warm: 0, retire: ['oldest'] });
+    expect(plan({ target: 1, containers: containers.filter((c) => c.containerId !== 'oldest') })).toEqual({ warm: 0, retire: ['middle'] });
+  });
+
+  it('counts warming containers toward the deficit', () => {
+    expect(plan({ target: 4, containers: [ready('a'), warming('w1'), warming('w2')] })).toEqual({ warm: 1, retire: [] });
+    expect(plan({ target: 2, containers: [warming('w1'), warming('w2'), warming('w3')] })).toEqual({ warm: 0, retire: [] });
+  });
+
+  it('warms nothing while refilling is off, but still retires and shrinks', () => {
+    expect(plan({ target: 3, refill: false })).toEqual({ warm: 0, retire: [] });
+    expect(plan({ target: 3, refill: false, containers: [ready('a'), unusable('b')] })).toEqual({ warm: 0, retire: ['b'] });
+    expect(plan({ target: 0, refill: false, containers: [ready('a', 30), ready('b', 90)] })).toEqual({ warm: 0, retire: ['b'] });
+  });
+});
