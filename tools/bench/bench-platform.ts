@@ -74,10 +74,15 @@ export async function withBenchPlatform(name: string, portBase: number, work: (p
     try {
       await work({ base, engine, adminToken, defaultProjectId, serverId, request, api });
     } finally {
+      // Prespawn templates first, so that nothing is warmed again; then every container, warm ones
+      // included (one still being created is deleted once it is).
+      const { templates } = await api<{ templates: Array<{ id: string }> }>('GET', '/prespawn/templates?limit=100');
+      for (const t of templates) await api('DELETE', `/prespawn/templates/${t.id}`);
       for (;;) {
-        const { containers } = await api<{ containers: Array<{ id: string }> }>('GET', '/containers?limit=100');
+        const { containers } = await api<{ containers: Array<{ id: string }> }>('GET', '/containers?limit=100&include_prespawn=true');
         if (containers.length === 0) break;
-        for (const c of containers) await api('DELETE', `/containers/${c.id}`);
+        for (const c of containers) await request('DELETE', `/containers/${c.id}`);
+        await new Promise((r) => setTimeout(r, 200));
       }
     }
   } finally {

@@ -112,12 +112,13 @@ describe('the platform through its REST API, SDK and CLI', () => {
     return found;
   };
 
+  // No prespawn template here: these creates go cold (prespawn.e2e.spec.ts serves them from a pool).
   it("creates containers with the seed's examples as written (CLI, SDK, curl), as real labelled Docker containers", async () => {
     const SERVER_ID = await localServer();
     // CLI
     let PROJECT_ID = await newProject('seed-cli');
     const cli = await hoody('containers', 'create', '--project', PROJECT_ID, '--server-id', SERVER_ID, '--name', 'prespawned', '--hoody-kit', '--prespawn', '-o', 'json');
-    expect(JSON.parse(cli.stdout)).toMatchObject({ name: 'prespawned', status: 'running', hoody_kit: true, prespawn: true, container_image: 'hoody/base:latest' });
+    expect(JSON.parse(cli.stdout)).toMatchObject({ name: 'prespawned', status: 'running', hoody_kit: true, prespawn: false, container_image: 'hoody/base:latest' });
     // SDK
     PROJECT_ID = await newProject('seed-sdk');
     const client = new HoodyClient({ baseURL: base, token: adminToken });

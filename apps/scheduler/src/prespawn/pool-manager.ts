@@ -80,14 +80,18 @@ export class PoolManager {
     await Promise.all([...this.warmings]);
   }
 
-  /** Looks at every pool now (or right after the look in progress). */
+  /**
+   * Looks at every pool soon (or right after the look in progress): on the next turn of the event
+   * loop, so a claim's answer goes out before the refill it causes starts.
+   */
   poke(): void {
     if (this.stopped) return;
     if (this.looking) {
       this.lookAgain = true;
       return;
     }
-    this.looking = this.lookAtAll()
+    this.looking = new Promise<void>((next) => setImmediate(next))
+      .then(() => this.lookAtAll())
       .catch((error: Error) => this.options.log(`scheduler: prespawn pool manager: ${error.message}`))
       .finally(() => {
         this.looking = undefined;
