@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BASE_IMAGE_TAG } from './base-image';
 import type { ContainerEvent, ContainerEventStream } from './container-events';
-import { ContainerRuntime, KEEP_ALIVE_COMMAND, type ContainerSpec } from './container-runtime';
+import { ContainerRuntime, KIT_MAIN_COMMAND, type ContainerSpec } from './container-runtime';
 import { dockerClient } from './docker-client';
 import {
   ContainerNotFoundError,
@@ -97,13 +97,14 @@ describe('create', () => {
       'hoody.kit': 'true',
     });
     expect(info.Config.Image).toBe(BASE_IMAGE_TAG);
-    expect(info.Config.Cmd).toEqual([...KEEP_ALIVE_COMMAND]);
+    expect(info.Config.Cmd).toEqual([...KIT_MAIN_COMMAND]);
     expect(info.HostConfig).toMatchObject({ NanoCpus: 500_000_000, Memory: 268_435_456, NetworkMode: 'none', Privileged: false });
     expect(info.HostConfig.Devices ?? []).toEqual([]);
     expect(info.HostConfig.Binds ?? []).toEqual([]);
     const dir = runtime.containerDir(c.containerId);
     expect(info.Mounts.map((m) => ({ Type: m.Type, Source: m.Source, Destination: m.Destination, RW: m.RW, Propagation: m.Propagation }))
       .sort((a, b) => a.Destination.localeCompare(b.Destination))).toEqual([
+      { Type: 'bind', Source: join(dir, 'run'), Destination: '/hoody/run', RW: true, Propagation: 'rprivate' },
       { Type: 'bind', Source: join(dir, 'shares'), Destination: '/hoody/shares', RW: true, Propagation: 'rslave' },
       { Type: 'bind', Source: join(dir, 'storage'), Destination: '/hoody/storage', RW: true, Propagation: 'rprivate' },
     ]);

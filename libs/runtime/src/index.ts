@@ -43,6 +43,7 @@ export {
   type ContainerEventsOptions,
 } from './container-events';
 export { containerStatsFrom, type ContainerStats } from './container-stats';
+export { execScript, KIT_RUN_PATH } from './exec-channel';
 export {
   ContainerNotFoundError,
   ContainerStartError,
