@@ -148,7 +148,7 @@ describe('the platform through its REST API, SDK and CLI', () => {
     const project = await newProject('ops');
     const { data: c } = await admin.api.containers.create(project, { server_id: SERVER_ID, name: 'ops-1' });
     const exec = await admin.api.containers.exec(c.id, { cmd: ['sh', '-c', 'echo kept > /hoody/storage/f && ls /hoody'] });
-    expect(exec.data).toEqual({ exit_code: 0, stdout: 'shares\nstorage\n', stderr: '' });
+    expect(exec.data).toEqual({ exit_code: 0, stdout: 'run\nshares\nstorage\n', stderr: '' });
     expect((await admin.api.containers.manage(c.id, 'pause')).data.status).toBe('paused');
     expect((await testDocker().getContainer((await dockerContainerOf(c.id)).Id).inspect()).State.Paused).toBe(true);
     await expect(admin.api.containers.exec(c.id, { cmd: ['true'] })).rejects.toMatchObject({ statusCode: 409, error: 'INVALID_STATE' });

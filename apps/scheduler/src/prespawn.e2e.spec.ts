@@ -1,11 +1,10 @@
-import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
-import { auth, common, createGrpcClient, ERROR_CODE_METADATA_KEY, scheduler, setPrincipal, type GrpcPromiseClient } from '@hoody/contracts';
+import { Metadata, status } from '@grpc/grpc-js';
+import { auth, common, createGrpcClient, scheduler, setPrincipal, type GrpcPromiseClient } from '@hoody/contracts';
 import { CONTAINER_ID_LABEL, MANAGED_LABEL, mountPointsUnder, unmountTree } from '@hoody/runtime';
-import { ServiceProcess, startNatsServer, testDocker, testDockerHost, type NatsServerHandle } from '@hoody/test-support';
+import { eventually, freePort, rpcFailure, ServiceProcess, startNatsServer, testDocker, testDockerHost, type NatsServerHandle } from '@hoody/test-support';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, realpath, rm } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -18,42 +17,6 @@ jest.setTimeout(120_000);
 
 const HEARTBEAT_MS = 500;
 const { ContainerStatus: S, TemplateState: T } = scheduler;
-
-function freePort(): Promise<number> {
-  return new Promise((resolvePort) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolvePort(port));
-    });
-  });
-}
-
-const codeOf = (error: unknown) => (error as ServiceError).metadata?.get(ERROR_CODE_METADATA_KEY)[0];
-
-async function failure(call: Promise<unknown>): Promise<{ code: status; errorCode: unknown; details: string }> {
-  const error = (await call.then(
-    () => {
-      throw new Error('the call succeeded');
-    },
-    (e: unknown) => e,
-  )) as ServiceError;
-  return { code: error.code, errorCode: codeOf(error), details: error.details };
-}
-
-async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('prespawn: warm containers on a real engine, claimed through the scheduler', () => {
   const docker = testDocker();
@@ -183,7 +146,7 @@ describe('prespawn: warm containers on a real engine, claimed through the schedu
     expect(after.claimLatencyP50Ms).toBeGreaterThan(0);
     expect(after.servers).toEqual([expect.objectContaining({ serverId, ready: 2 })]);
     // the claimed container's name is taken in the project like any other
-    expect(await failure(create('fast'))).toMatchObject({ errorCode: 'NAME_TAKEN' });
+    expect(await rpcFailure(create('fast'))).toMatchObject({ errorCode: 'NAME_TAKEN' });
   });
 
   it('gives each of many concurrent claims a different warm container', async () => {
@@ -218,7 +181,7 @@ describe('prespawn: warm containers on a real engine, claimed through the schedu
     });
     await prespawn.deleteTemplate({ id: template.id }, as(admin));
     await eventually('a deleted template\'s warm containers to go', async () => ((await warmOf(template.id)).some((w) => w.environmentVars.V === '2') ? undefined : true));
-    expect(await failure(prespawn.getTemplate({ id: template.id }, as(admin)))).toMatchObject({ code: status.NOT_FOUND, errorCode: 'TEMPLATE_NOT_FOUND' });
+    expect(await rpcFailure(prespawn.getTemplate({ id: template.id }, as(admin)))).toMatchObject({ code: status.NOT_FOUND, errorCode: 'TEMPLATE_NOT_FOUND' });
   });
 
   it('marks a template whose containers cannot start degraded, with the reason, instead of retrying forever', async () => {
@@ -240,17 +203,17 @@ describe('prespawn: warm containers on a real engine, claimed through the schedu
 
   it("keeps templates to their owner; a server's prespawn_count is a default pool everyone placing there claims from", async () => {
     const template = await newTemplate({ name: 'private', minReady: 0, maxReady: 1 });
-    expect(await failure(prespawn.getTemplate({ id: template.id }, as(alice)))).toMatchObject({ code: status.NOT_FOUND, errorCode: 'TEMPLATE_NOT_FOUND' });
+    expect(await rpcFailure(prespawn.getTemplate({ id: template.id }, as(alice)))).toMatchObject({ code: status.NOT_FOUND, errorCode: 'TEMPLATE_NOT_FOUND' });
     expect((await prespawn.listTemplates({ page: undefined }, as(alice))).templates).toEqual([]);
-    expect(await failure(prespawn.createTemplate(scheduler.CreateTemplateRequest.fromPartial({ serverIds: [serverId] }), as(alice)))).toMatchObject({ errorCode: 'SERVER_NOT_FOUND' });
-    expect(await failure(prespawn.setServerPrespawnCount({ serverId, prespawnCount: 1 }, as(alice)))).toMatchObject({ errorCode: 'SERVER_NOT_FOUND' });
+    expect(await rpcFailure(prespawn.createTemplate(scheduler.CreateTemplateRequest.fromPartial({ serverIds: [serverId] }), as(alice)))).toMatchObject({ errorCode: 'SERVER_NOT_FOUND' });
+    expect(await rpcFailure(prespawn.setServerPrespawnCount({ serverId, prespawnCount: 1 }, as(alice)))).toMatchObject({ errorCode: 'SERVER_NOT_FOUND' });
     await prespawn.deleteTemplate({ id: template.id }, as(admin));
 
     const { server } = await prespawn.setServerPrespawnCount({ serverId, prespawnCount: 1 }, as(admin));
     expect(server?.prespawnCount).toBe(1);
     const defaults = (await prespawn.listTemplates({ page: undefined }, as(admin))).templates.find((t) => t.defaultForServerId === serverId) as scheduler.Template;
     expect(defaults).toMatchObject({ containerImage: 'hoody/base:latest', hoodyKit: true, minReady: 1, maxReady: 1 });
-    expect(await failure(prespawn.deleteTemplate({ id: defaults.id }, as(admin)))).toMatchObject({ errorCode: 'INVALID_STATE' });
+    expect(await rpcFailure(prespawn.deleteTemplate({ id: defaults.id }, as(admin)))).toMatchObject({ errorCode: 'INVALID_STATE' });
     await readyCount(defaults.id, 1);
     const { container } = await create('from-default', { prespawn: true });
     expect(container).toMatchObject({ prespawn: true, status: S.RUNNING });
@@ -281,7 +244,13 @@ describe('prespawn: warm containers on a real engine, claimed through the schedu
     const storm = all.filter((c) => c.name.startsWith('storm-'));
     for (const c of answered) expect(storm.find((s) => s.id === c.id)).toMatchObject({ projectId, name: c.name });
     expect(new Set(storm.map((c) => c.name)).size).toBe(storm.length);
-    for (const c of storm) expect(c.status).toBe(S.RUNNING);
+    // the creates that found the pool empty went cold; one the kill cut short is provisioned again by reconciliation
+    await eventually('every container of the storm to run', async () => {
+      const now = (
+        await containers.listContainers({ page: { page: 1, limit: 100, sortBy: '', sortOrder: 0 }, realmId: '', includePrespawn: false, projectId, serverId: '' }, as(admin))
+      ).containers.filter((c) => c.name.startsWith('storm-'));
+      return now.length === storm.length && now.every((c) => c.status === S.RUNNING) ? true : undefined;
+    });
     // nothing on the engine without a record, nothing recorded alive without its Docker container
     await eventually('the engine and the store to agree', async () => {
       const records = (

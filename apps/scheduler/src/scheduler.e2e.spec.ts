@@ -1,12 +1,11 @@
-import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
-import { auth, common, createGrpcClient, ERROR_CODE_METADATA_KEY, scheduler, setPrincipal, type GrpcPromiseClient } from '@hoody/contracts';
+import { Metadata, status } from '@grpc/grpc-js';
+import { auth, common, createGrpcClient, scheduler, setPrincipal, type GrpcPromiseClient } from '@hoody/contracts';
 import { connectNats, drainNats } from '@hoody/messaging';
 import { AGENT_HEARTBEAT_SUBJECT, CONTAINER_ID_LABEL, KEEP_ALIVE_COMMAND, MANAGED_LABEL, mountPointsUnder, NAME_LABEL, PROJECT_ID_LABEL, unmountTree } from '@hoody/runtime';
-import { ServiceProcess, testDocker, testDockerHost, testNatsUrl } from '@hoody/test-support';
+import { eventually, freePort, rpcFailure, ServiceProcess, testDocker, testDockerHost, testNatsUrl } from '@hoody/test-support';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, realpath, rm } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -14,43 +13,6 @@ jest.setTimeout(60_000);
 
 const HEARTBEAT_MS = 500;
 const { ContainerStatus: S, ContainerOperation: Op } = scheduler;
-
-function freePort(): Promise<number> {
-  return new Promise((resolvePort) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolvePort(port));
-    });
-  });
-}
-
-/** One service process, started as a user starts it (`node --import tsx`, from the repo root). */
-const codeOf = (error: unknown) => (error as ServiceError).metadata?.get(ERROR_CODE_METADATA_KEY)[0];
-
-async function failure(call: Promise<unknown>): Promise<{ code: status; errorCode: unknown; details: string }> {
-  const error = (await call.then(
-    () => {
-      throw new Error('the call succeeded');
-    },
-    (e: unknown) => e,
-  )) as ServiceError;
-  return { code: error.code, errorCode: codeOf(error), details: error.details };
-}
-
-async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('scheduler with auth and an agent on a real engine', () => {
   const docker = testDocker();
@@ -147,20 +109,20 @@ describe('scheduler with auth and an agent on a real engine', () => {
     expect(Date.now() - (found.lastSeenAt?.seconds ?? 0) * 1000).toBeLessThan(5_000);
     // a user who owns no server sees none
     expect((await servers.listServers({ page: undefined, poolId: '', realmId: '' }, as(alice))).servers).toEqual([]);
-    expect(await failure(servers.getServer({ id: serverId }, as(alice)))).toMatchObject({ code: status.NOT_FOUND, errorCode: 'SERVER_NOT_FOUND' });
+    expect(await rpcFailure(servers.getServer({ id: serverId }, as(alice)))).toMatchObject({ code: status.NOT_FOUND, errorCode: 'SERVER_NOT_FOUND' });
   });
 
   it('registers a server with a single-use join token from an admin', async () => {
-    expect(await failure(servers.createJoinToken({ name: '', poolId: '', expiresAt: undefined }, as(alice)))).toMatchObject({ code: status.PERMISSION_DENIED });
+    expect(await rpcFailure(servers.createJoinToken({ name: '', poolId: '', expiresAt: undefined }, as(alice)))).toMatchObject({ code: status.PERMISSION_DENIED });
     const { joinToken } = await servers.createJoinToken({ name: 'remote-1', poolId: '', expiresAt: undefined }, as(admin));
     expect(joinToken).toMatch(/^hjt_[0-9a-f]{24}\./);
     const request = scheduler.RegisterServerRequest.fromPartial({ joinToken, hostname: 'h', agentAddress: '127.0.0.1:1', specs: { cpuCores: 2, ramGb: 4, diskGb: 10 }, maxContainers: 5 });
     const registered = await servers.registerServer(request);
     expect(registered.server).toMatchObject({ name: 'remote-1', ownerId: admin.userId, status: scheduler.ServerStatus.ONLINE, containerCapacity: { used: 0, max: 5 } });
     expect(registered.agentSecret).toMatch(/^has_/);
-    expect(await failure(servers.registerServer({ ...request, name: 'remote-2' }))).toMatchObject({ code: status.UNAUTHENTICATED, errorCode: 'INVALID_TOKEN' });
+    expect(await rpcFailure(servers.registerServer({ ...request, name: 'remote-2' }))).toMatchObject({ code: status.UNAUTHENTICATED, errorCode: 'INVALID_TOKEN' });
     const beat = (secret: string) => servers.heartbeat(scheduler.HeartbeatRequest.fromPartial({ serverId: registered.server?.id }), withBearer(secret));
-    expect(await failure(beat('has_wrong'))).toMatchObject({ code: status.UNAUTHENTICATED, errorCode: 'INVALID_TOKEN' });
+    expect(await rpcFailure(beat('has_wrong'))).toMatchObject({ code: status.UNAUTHENTICATED, errorCode: 'INVALID_TOKEN' });
     expect((await beat(registered.agentSecret)).status).toBe(scheduler.ServerStatus.ONLINE);
     // it sends no more heartbeats: offline after three missed ones
     await eventually('remote-1 to go offline', async () => {
@@ -223,20 +185,20 @@ describe('scheduler with auth and an agent on a real engine', () => {
       as(admin),
     );
     expect(container).toMatchObject({ status: S.FAILED, statusReason: expect.stringMatching(/^IMAGE_NOT_FOUND: /) });
-    expect(await failure(manage(container?.id ?? '', Op.START))).toMatchObject({ errorCode: 'INVALID_STATE' });
+    expect(await rpcFailure(manage(container?.id ?? '', Op.START))).toMatchObject({ errorCode: 'INVALID_STATE' });
     await containers.deleteContainer({ id: container?.id ?? '' }, as(admin));
-    expect(await failure(get(container?.id ?? ''))).toMatchObject({ errorCode: 'CONTAINER_NOT_FOUND' });
+    expect(await rpcFailure(get(container?.id ?? ''))).toMatchObject({ errorCode: 'CONTAINER_NOT_FOUND' });
   });
 
   it('pauses (the processes freeze) and resumes; refuses what the status does not allow with INVALID_STATE', async () => {
     expect(await manage(ids.web, Op.PAUSE)).toEqual({ operation: Op.PAUSE, containerId: ids.web, projectId, status: S.PAUSED });
     expect((await docker.getContainer(ids.webDocker).inspect()).State).toMatchObject({ Paused: true, Running: true });
-    expect(await failure(containers.execInContainer({ id: ids.web, cmd: ['true'], env: {}, timeoutSeconds: 5 }, as(admin)))).toMatchObject({
+    expect(await rpcFailure(containers.execInContainer({ id: ids.web, cmd: ['true'], env: {}, timeoutSeconds: 5 }, as(admin)))).toMatchObject({
       code: status.FAILED_PRECONDITION,
       errorCode: 'INVALID_STATE',
     });
-    expect(await failure(manage(ids.web, Op.PAUSE))).toMatchObject({ code: status.FAILED_PRECONDITION, errorCode: 'INVALID_STATE' });
-    expect(await failure(manage(ids.web, Op.START))).toMatchObject({ code: status.FAILED_PRECONDITION, errorCode: 'INVALID_STATE' });
+    expect(await rpcFailure(manage(ids.web, Op.PAUSE))).toMatchObject({ code: status.FAILED_PRECONDITION, errorCode: 'INVALID_STATE' });
+    expect(await rpcFailure(manage(ids.web, Op.START))).toMatchObject({ code: status.FAILED_PRECONDITION, errorCode: 'INVALID_STATE' });
     const stats = (await containers.getContainerStats({ id: ids.web }, as(admin))).stats;
     expect(stats?.pids).toBeGreaterThan(0);
 
@@ -248,7 +210,7 @@ describe('scheduler with auth and an agent on a real engine', () => {
   it('stops, starts, restarts and force-stops through the agent', async () => {
     expect((await manage(ids.web, Op.STOP)).status).toBe(S.STOPPED);
     expect((await docker.getContainer(ids.webDocker).inspect()).State.Running).toBe(false);
-    expect(await failure(manage(ids.web, Op.RESUME))).toMatchObject({ code: status.FAILED_PRECONDITION, errorCode: 'INVALID_STATE' });
+    expect(await rpcFailure(manage(ids.web, Op.RESUME))).toMatchObject({ code: status.FAILED_PRECONDITION, errorCode: 'INVALID_STATE' });
     expect((await manage(ids.web, Op.START)).status).toBe(S.RUNNING);
     expect((await manage(ids.web, Op.RESTART)).status).toBe(S.RUNNING);
     expect((await manage(ids.web, Op.FORCE_STOP)).status).toBe(S.STOPPED);
@@ -300,12 +262,12 @@ describe('scheduler with auth and an agent on a real engine', () => {
   });
 
   it('keeps names unique in a project, enforces max_containers, and keeps other users out', async () => {
-    for (const name of ['web', 'WEB']) expect(await failure(create(name))).toMatchObject({ code: status.FAILED_PRECONDITION, errorCode: 'NAME_TAKEN' });
-    expect(await failure(create('a b'))).toMatchObject({ code: status.INVALID_ARGUMENT, errorCode: 'VALIDATION_FAILED' });
+    for (const name of ['web', 'WEB']) expect(await rpcFailure(create(name))).toMatchObject({ code: status.FAILED_PRECONDITION, errorCode: 'NAME_TAKEN' });
+    expect(await rpcFailure(create('a b'))).toMatchObject({ code: status.INVALID_ARGUMENT, errorCode: 'VALIDATION_FAILED' });
     const third = await create('');
     expect(third.container?.name).toMatch(/^container-[0-9a-f]{8}$/);
     ids.third = third.container?.id ?? '';
-    const limit = await failure(create('fourth'));
+    const limit = await rpcFailure(create('fourth'));
     expect(limit).toMatchObject({ code: status.FAILED_PRECONDITION, errorCode: 'CONTAINER_LIMIT_REACHED' });
     expect(limit.details).toContain('at most 3 containers');
 
@@ -314,21 +276,21 @@ describe('scheduler with auth and an agent on a real engine', () => {
       as(admin),
     );
     expect(renamed.container).toMatchObject({ name: 'renamed', comment: 'hello', environmentVars: { X: '1' }, status: S.RUNNING });
-    expect(await failure(containers.updateContainer(scheduler.UpdateContainerRequest.fromPartial({ id: ids.third, name: 'web' }), as(admin)))).toMatchObject({
+    expect(await rpcFailure(containers.updateContainer(scheduler.UpdateContainerRequest.fromPartial({ id: ids.third, name: 'web' }), as(admin)))).toMatchObject({
       errorCode: 'NAME_TAKEN',
     });
 
-    expect(await failure(containers.getContainer({ id: ids.web }, as(alice)))).toMatchObject({ code: status.NOT_FOUND, errorCode: 'CONTAINER_NOT_FOUND' });
-    expect(await failure(containers.manageContainer({ id: ids.web, operation: Op.STOP }, as(alice)))).toMatchObject({ code: status.NOT_FOUND, errorCode: 'CONTAINER_NOT_FOUND' });
+    expect(await rpcFailure(containers.getContainer({ id: ids.web }, as(alice)))).toMatchObject({ code: status.NOT_FOUND, errorCode: 'CONTAINER_NOT_FOUND' });
+    expect(await rpcFailure(containers.manageContainer({ id: ids.web, operation: Op.STOP }, as(alice)))).toMatchObject({ code: status.NOT_FOUND, errorCode: 'CONTAINER_NOT_FOUND' });
     expect((await containers.listContainers(scheduler.ListContainersRequest.fromPartial({}), as(alice))).containers).toEqual([]);
-    expect(await failure(containers.createContainer(scheduler.CreateContainerRequest.fromPartial({ projectId, serverId, name: 'x1' }), as(alice)))).toMatchObject({
+    expect(await rpcFailure(containers.createContainer(scheduler.CreateContainerRequest.fromPartial({ projectId, serverId, name: 'x1' }), as(alice)))).toMatchObject({
       errorCode: 'PROJECT_NOT_FOUND',
     });
     const own = await projects.createProject({ alias: 'mine', realmIds: [], maxContainers: undefined }, as(alice));
     expect(
-      await failure(containers.createContainer(scheduler.CreateContainerRequest.fromPartial({ projectId: own.project?.id, serverId, name: 'x1' }), as(alice))),
+      await rpcFailure(containers.createContainer(scheduler.CreateContainerRequest.fromPartial({ projectId: own.project?.id, serverId, name: 'x1' }), as(alice))),
     ).toMatchObject({ errorCode: 'SERVER_NOT_FOUND' });
-    expect(await failure(containers.getContainer({ id: 'nope' }, as(admin)))).toMatchObject({ code: status.INVALID_ARGUMENT, errorCode: 'INVALID_ID_FORMAT' });
+    expect(await rpcFailure(containers.getContainer({ id: 'nope' }, as(admin)))).toMatchObject({ code: status.INVALID_ARGUMENT, errorCode: 'INVALID_ID_FORMAT' });
 
     const list = await containers.listContainers(
       scheduler.ListContainersRequest.fromPartial({ projectId, page: { page: 1, limit: 2, sortBy: 'name', sortOrder: common.SortOrder.ASC } }),
@@ -343,7 +305,7 @@ describe('scheduler with auth and an agent on a real engine', () => {
     await containers.deleteContainer({ id: ids.third }, as(admin));
     expect(await dockerOf(ids.third)).toBeUndefined();
     await expect(docker.getContainer(engine.Id).inspect()).rejects.toMatchObject({ statusCode: 404 });
-    expect(await failure(containers.getContainer({ id: ids.third }, as(admin)))).toMatchObject({ errorCode: 'CONTAINER_NOT_FOUND' });
+    expect(await rpcFailure(containers.getContainer({ id: ids.third }, as(admin)))).toMatchObject({ errorCode: 'CONTAINER_NOT_FOUND' });
     const list = await containers.listContainers(scheduler.ListContainersRequest.fromPartial({ projectId }), as(admin));
     expect(list.containers.map((c) => c.id).sort()).toEqual([ids.web, ids.exits].sort());
     expect(existsSync(join(home, 'agent', 'containers', ids.third))).toBe(false);
@@ -361,8 +323,8 @@ describe('scheduler with auth and an agent on a real engine', () => {
     const elapsed = Date.now() - killed;
     expect(elapsed).toBeGreaterThanOrEqual(3 * HEARTBEAT_MS - HEARTBEAT_MS);
     expect(elapsed).toBeLessThan(4_000);
-    expect(await failure(create('while-offline'))).toMatchObject({ code: status.FAILED_PRECONDITION, errorCode: 'SERVER_OFFLINE' });
-    expect(await failure(manage(ids.web, Op.STOP))).toMatchObject({ code: status.FAILED_PRECONDITION, errorCode: 'SERVER_OFFLINE' });
+    expect(await rpcFailure(create('while-offline'))).toMatchObject({ code: status.FAILED_PRECONDITION, errorCode: 'SERVER_OFFLINE' });
+    expect(await rpcFailure(manage(ids.web, Op.STOP))).toMatchObject({ code: status.FAILED_PRECONDITION, errorCode: 'SERVER_OFFLINE' });
     // a deletion waits for the server: deleting until its agent is back
     await containers.deleteContainer({ id: ids.renamed }, as(admin));
     expect((await get(ids.renamed)).status).toBe(S.DELETING);
@@ -371,7 +333,7 @@ describe('scheduler with auth and an agent on a real engine', () => {
     for (const id of [ids.web, manual]) await docker.getContainer((await dockerOf(id)).Id).stop({ t: 0 });
     await agentService.start();
     await eventually('the server to come back online', async () => ((await server()).status === scheduler.ServerStatus.ONLINE ? true : undefined));
-    await eventually('the pending deletion to finish', async () => ((await failure(get(ids.renamed))).errorCode === 'CONTAINER_NOT_FOUND' ? true : undefined));
+    await eventually('the pending deletion to finish', async () => ((await rpcFailure(get(ids.renamed))).errorCode === 'CONTAINER_NOT_FOUND' ? true : undefined));
     expect(await dockerOf(ids.renamed)).toBeUndefined();
     expect((await dockerOf(ids.web)).Id).toBe(ids.webDocker);
     // autostart (the default) starts it again; without autostart it stays stopped
@@ -421,7 +383,7 @@ describe('scheduler with auth and an agent on a real engine', () => {
     expect(failed.statusReason).toMatch(/^missing/);
     const { logs } = await containers.getStatusLogs({ id: ids.web, page: { page: 1, limit: 100, sortBy: '', sortOrder: 0 } }, as(admin));
     expect(logs.at(-1)).toMatchObject({ toStatus: S.FAILED, triggeredBy: expect.stringMatching(/^system:(runtime|reconciler)$/) });
-    expect(await failure(manage(ids.web, Op.STOP))).toMatchObject({ errorCode: 'INVALID_STATE' });
+    expect(await rpcFailure(manage(ids.web, Op.STOP))).toMatchObject({ errorCode: 'INVALID_STATE' });
     await containers.deleteContainer({ id: ids.web }, as(admin));
     expect(existsSync(join(home, 'agent', 'containers', ids.web))).toBe(false);
   });
@@ -451,7 +413,7 @@ describe('scheduler with auth and an agent on a real engine', () => {
     expect(container?.status).toBe(S.RUNNING);
     await projects.deleteProject({ id: doomed }, as(admin));
     // out of sight at once (its project is gone); deleted from the engine and the server's count soon after
-    expect(await failure(get(container?.id ?? ''))).toMatchObject({ errorCode: 'CONTAINER_NOT_FOUND' });
+    expect(await rpcFailure(get(container?.id ?? ''))).toMatchObject({ errorCode: 'CONTAINER_NOT_FOUND' });
     await eventually('the container of the deleted project to be deleted', async () => ((await server()).containerCapacity?.used === 1 ? true : undefined)); // exits
     expect(await dockerOf(container?.id ?? '')).toBeUndefined();
   });

@@ -66,6 +66,19 @@ describe('the kit exec channel', () => {
     expect(missing.exitCode).toBe(127);
   });
 
+  it('answers at once, as killed, when the container stops under the command', async () => {
+    const other = newId();
+    await runtime.create({ containerId: other, projectId: '', name: 'stopping', hoodyKit: true });
+    try {
+      const started = Date.now();
+      const result = await runtime.exec(other, ['kill', '1'], { timeoutS: 20 });
+      expect(result.exitCode).toBe(137);
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      await runtime.remove(other);
+    }
+  });
+
   it('times out like an engine exec', async () => {
     await expect(runtime.exec(containerId, ['sleep', '5'], { timeoutS: 1 })).rejects.toBeInstanceOf(ExecTimeoutError);
   });

@@ -86,23 +86,29 @@ export async function execThroughChannel(runDir: string, cmd: string[], env: Rec
     } finally {
       await script.close();
     }
-    const done = exitFile(runDir, `${id}.rc`);
+    const done = exitFile(runDir, `${id}.rc`, () => dispatcherAlive(runDir));
     const started = Date.now();
+    let outcome: 'exited' | 'gone' | 'waiting';
     try {
       await fifo.write(`${id}\n`);
-      if (!(await done.within(Math.min(PICKUP_MS, timeoutMs)))) {
+      outcome = await done.within(Math.min(PICKUP_MS, timeoutMs));
+      if (outcome !== 'exited') {
         // Not taken yet: withdraw it; if the dispatcher took it meanwhile, it runs and is waited for.
         const withdrawn = await rename(path('sh'), path('withdrawn')).then(
           () => true,
           () => false,
         );
         if (withdrawn) return undefined;
-        if (!(await done.within(timeoutMs - (Date.now() - started)))) throw new ExecTimeoutError(cmd, timeoutMs);
+        if (outcome === 'waiting') outcome = await done.within(timeoutMs - (Date.now() - started));
+        if (outcome === 'waiting') throw new ExecTimeoutError(cmd, timeoutMs);
       }
     } finally {
       done.close();
     }
     const [rc, stdout, stderr] = await Promise.all([readResult(path('rc'), 64), readResult(path('out'), OUTPUT_LIMIT), readResult(path('err'), OUTPUT_LIMIT)]);
+    // Taken, then the dispatcher went away without an exit code (the container stopped under the
+    // command, say, when it killed the main process): killed, as an engine exec reports it.
+    if (outcome === 'gone') return { exitCode: 137, stdout, stderr };
     const exitCode = Number.parseInt(rc, 10);
     return Number.isInteger(exitCode) ? { exitCode, stdout, stderr } : undefined;
   } finally {
@@ -111,8 +117,19 @@ export async function execThroughChannel(runDir: string, cmd: string[], env: Rec
   }
 }
 
-/** Waits for a file to appear in `dir` (by inotify, with a poll in case an event is missed). */
-function exitFile(dir: string, name: string): { within(ms: number): Promise<boolean>; close(): void } {
+/** Whether a dispatcher still reads the channel's FIFO (opening it for writing without a reader fails). */
+async function dispatcherAlive(runDir: string): Promise<boolean> {
+  const probe = await open(join(runDir, REQUESTS), constants.O_WRONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW).catch(() => undefined);
+  await probe?.close();
+  return probe !== undefined;
+}
+
+/**
+ * Waits for a file to appear in `dir` (by inotify, with a poll in case an event is missed):
+ * `exited` when it did, `gone` when `alive` says nobody will write it any more, `waiting` at the
+ * end of the time given.
+ */
+function exitFile(dir: string, name: string, alive: () => Promise<boolean>): { within(ms: number): Promise<'exited' | 'gone' | 'waiting'>; close(): void } {
   let appeared = false;
   let wake: (() => void) | undefined;
   const seen = () => {
@@ -126,15 +143,16 @@ function exitFile(dir: string, name: string): { within(ms: number): Promise<bool
   return {
     async within(ms) {
       const deadline = Date.now() + ms;
-      while (!appeared && Date.now() < deadline) {
+      for (let round = 1; !appeared && Date.now() < deadline; round++) {
         await new Promise<void>((resolve) => {
           wake = resolve;
           setTimeout(resolve, Math.min(100, Math.max(0, deadline - Date.now())));
         });
         wake = undefined;
         if (!appeared && (await exists(join(dir, name)))) appeared = true;
+        if (!appeared && round % 5 === 0 && !(await alive())) return (await exists(join(dir, name))) ? 'exited' : 'gone';
       }
-      return appeared;
+      return appeared ? 'exited' : 'waiting';
     },
     close: () => watcher.close(),
   };

@@ -3,3 +3,4 @@ export { startDockerEngine, findDockerd, type DockerEngineHandle, type DockerEng
 export { TEST_DOCKER_HOST_ENV, TEST_NATS_URL_ENV, testDocker, testDockerHost, testNatsUrl } from './test-env';
 export { runHttpLoad, type HttpLoadResult } from './http-load';
 export { ServiceProcess } from './service-process';
+export { eventually, freePort, rpcFailure } from './e2e';
