@@ -45,11 +45,6 @@ function main(): Promise<void> {
       const r = await api<{ exit_code: number }>('POST', `/containers/${id}/exec`, { cmd: ['true'] });
       if (r.exit_code !== 0) throw new Error(`exec in ${id} exited ${r.exit_code}`);
     };
-    const timed = async <T>(work: () => Promise<T>): Promise<[T, number]> => {
-      const t0 = performance.now();
-      const result = await work();
-      return [result, performance.now() - t0];
-    };
     const removeClaimed = async () => {
       for (;;) {
         const { containers } = await api<{ containers: Array<{ id: string }> }>('GET', '/containers?limit=100');
