@@ -120,6 +120,34 @@ describe('server pools, with two users and two servers', () => {
     expect((await alice.api.containers.get(placed.id)).data.status).toBe('running');
   }, 90_000);
 
+  it("keeps a member's prespawn template warm on every server of the pool, serves the member's creates from it, and drains it when the member leaves", async () => {
+    const pool = (await admin.api.pools.create({ name: 'warm-team' })).data;
+    await admin.api.pools.addServer(pool.id, { server_id: local });
+    await admin.api.pools.addServer(pool.id, { server_id: second.id });
+    await admin.api.poolMembers.invite(pool.id, { username: 'bob', role: 'user' });
+    await bob.api.pools.accept(pool.id);
+    const template = (await bob.api.prespawn.templates.create({ name: 'bobs', pool_id: pool.id, cpu: 0.25, min_ready: 1 })).data;
+    const status = async () => (await bob.api.prespawn.templates.status(template.id)).data;
+    for (let i = 0; i < 300 && !((await status()).servers.length === 2 && (await status()).servers.every((s) => s.ready >= 1)); i++) {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect((await status()).servers.map((s) => [s.server_id, s.ready]).sort()).toEqual([[local, 1], [second.id, 1]].sort());
+    const served = (await bob.api.containers.create(defaultProject.bob, { server_id: second.id, name: 'warm-on-rack-2', cpu: 0.25 })).data;
+    expect(served).toMatchObject({ prespawn: true, status: 'running', server_id: second.id, project_id: defaultProject.bob });
+    // the admin's creates are not served from bob's template
+    const own = (await admin.api.projects.list()).data.projects.find((p: { is_default: boolean }) => p.is_default)?.id as string;
+    expect((await admin.api.containers.create(own, { server_id: local, name: 'not-bobs', cpu: 0.25 })).data.prespawn).toBe(false);
+
+    // bob leaves the pool: his template has nowhere to keep containers, its warm ones go
+    const bobId = ((await admin.api.pools.get(pool.id)).data.members.find((m: { username: string }) => m.username === 'bob') as { user_id: string }).user_id;
+    await admin.api.poolMembers.remove(pool.id, bobId);
+    const warm = async () => (await bob.api.containers.list({ include_prespawn: true, limit: 100 })).data.containers.filter((c: { project_id: string | null }) => c.project_id === null);
+    for (let i = 0; i < 150 && (await warm()).length > 0; i++) await new Promise((r) => setTimeout(r, 200));
+    expect(await warm()).toEqual([]);
+    expect((await status()).servers).toEqual([]);
+    await bob.api.prespawn.templates.delete(template.id);
+  }, 120_000);
+
   it('lets roles decide: users cannot invite, admins invite users, only the owner changes roles; a rejected invitation gives nothing', async () => {
     const pool = (await admin.api.pools.create({ name: 'roles' })).data;
     await admin.api.pools.addServer(pool.id, { server_id: local });

@@ -149,6 +149,20 @@ describe('prespawn: warm containers on a real engine, claimed through the schedu
     expect(await rpcFailure(create('fast'))).toMatchObject({ errorCode: 'NAME_TAKEN' });
   });
 
+  it("counts a claimed container against its project's max_containers, warm ones against none; a claim takes the caller's realms", async () => {
+    const template = await newTemplate({ name: 'quota', memory: 0.5, minReady: 2, maxReady: 2 });
+    await readyCount(template.id, 2);
+    const small = (await projects.createProject({ alias: 'one-only', realmIds: [], maxContainers: 1 }, as(admin))).project?.id ?? '';
+    const realm = 'ab'.repeat(12);
+    const first = await containers.createContainer(scheduler.CreateContainerRequest.fromPartial({ projectId: small, serverId, name: 'only', memory: 0.5, realmIds: [realm] }), as(admin));
+    expect(first.container).toMatchObject({ prespawn: true, projectId: small, realmIds: [realm] });
+    expect(await rpcFailure(containers.createContainer(scheduler.CreateContainerRequest.fromPartial({ projectId: small, serverId, name: 'second', memory: 0.5 }), as(admin)))).toMatchObject({
+      errorCode: 'CONTAINER_LIMIT_REACHED',
+    });
+    expect((await statusOf(template.id)).claimed).toBe(1);
+    await prespawn.deleteTemplate({ id: template.id }, as(admin));
+  });
+
   it('gives each of many concurrent claims a different warm container', async () => {
     const template = await newTemplate({ name: 'burst', cpu: 0.5, minReady: 4, maxReady: 4 });
     await readyCount(template.id, 4);
