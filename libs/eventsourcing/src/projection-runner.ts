@@ -49,8 +49,14 @@ export class ProjectionRunner {
   failure?: unknown;
   private readonly getCheckpoint: Database.Statement<[string], { position: number }>;
   private readonly setCheckpoint: Database.Statement<[string, number]>;
-  /** Returns the new checkpoint, or undefined when every event was applied before. */
-  private readonly applyBatch: Database.Transaction<(events: RecordedEvent[]) => number | undefined>;
+  /** Applies the wanted events of a batch and moves the stored checkpoint to `through`, in one transaction. */
+  private readonly applyBatch: Database.Transaction<(wanted: RecordedEvent[], through: number) => void>;
+  /**
+   * How far the runner has read past the stored checkpoint through events it does not want: those
+   * move it in memory only, without a write or a change notice (the read model did not change).
+   * After a restart they are read again and skipped again.
+   */
+  private passed = 0;
 
   constructor(
     private readonly store: EventStore,
@@ -76,31 +82,35 @@ export class ProjectionRunner {
         projection.version,
       );
     }).immediate();
-    // The checkpoint moves past every event read, wanted or not, so that waitFor(position) is met
-    // by unrelated events too and a catch-up never rereads them.
-    this.applyBatch = db.transaction((events: RecordedEvent[]) => {
-      const from = this.checkpoint;
-      const fresh = events.filter((e) => e.position > from);
-      if (fresh.length === 0) return undefined;
-      for (const event of fresh) if (matchesFilter(event, projection.filter)) this.projection.apply(this.db, event);
-      const checkpoint = fresh[fresh.length - 1].position;
-      this.setCheckpoint.run(this.projection.name, checkpoint);
-      return checkpoint;
+    this.applyBatch = db.transaction((wanted: RecordedEvent[], through: number) => {
+      for (const event of wanted) this.projection.apply(this.db, event);
+      this.setCheckpoint.run(this.projection.name, through);
     });
   }
 
-  /** Position of the last event folded into the read model (0: none). */
+  /**
+   * Position of the last event the runner has read (0: none), wanted or not, so that
+   * waitFor(position) is met by unrelated events too. Every event at or before it that the
+   * projection wants is in the read model.
+   */
   get checkpoint(): number {
-    return this.getCheckpoint.get(this.projection.name)?.position ?? 0;
+    return Math.max(this.getCheckpoint.get(this.projection.name)?.position ?? 0, this.passed);
   }
 
   /** Applies events (already-applied ones are skipped); exposed so redelivery can be tested. */
   apply(events: RecordedEvent[]): void {
-    const checkpoint = this.applyBatch.immediate(events);
+    const from = this.checkpoint;
+    const fresh = events.filter((e) => e.position > from);
+    if (fresh.length > 0) {
+      const through = fresh[fresh.length - 1].position;
+      const wanted = fresh.filter((e) => matchesFilter(e, this.projection.filter));
+      if (wanted.length > 0) this.applyBatch.immediate(wanted, through);
+      this.passed = through;
+      if (wanted.length > 0) this.options.onCommitted?.(through);
+    }
     this.failure = undefined;
     this.failures = 0;
     this.settleWaiters();
-    if (checkpoint !== undefined) this.options.onCommitted?.(checkpoint);
   }
 
   /** Catches up in pages, then follows live events until `stop()`; retries after failures. */
@@ -132,6 +142,7 @@ export class ProjectionRunner {
         this.setCheckpoint.run(this.projection.name, 0);
       })
       .immediate();
+    this.passed = 0;
     this.start();
   }
 
