@@ -42,6 +42,8 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
  */
 export const EXEC_DISPATCHER = [
   `R=${KIT_RUN_PATH}`,
+  // an image without these keeps the engine's exec (no FIFO: the agent falls back at once)
+  'command -v mkfifo >/dev/null && command -v mv >/dev/null || exit 0',
   `rm -f $R/${REQUESTS}`,
   `mkfifo -m 600 $R/${REQUESTS} || exit 0`,
   `exec 3<>$R/${REQUESTS}`,
