@@ -2,28 +2,18 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, realpath, rm } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { status, type ServiceError } from '@grpc/grpc-js';
+import { status } from '@grpc/grpc-js';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
-import { agent, createGrpcClient, ERROR_CODE_METADATA_KEY, type GrpcPromiseClient } from '@hoody/contracts';
+import { agent, createGrpcClient, type GrpcPromiseClient } from '@hoody/contracts';
 import { connectNats, drainNats } from '@hoody/messaging';
 import { AGENT_HEARTBEAT_SUBJECT, containerEventsSubject, mountPointsUnder, type AgentContainerEvent, type AgentHeartbeat } from '@hoody/runtime';
-import { testDockerHost, testNatsUrl } from '@hoody/test-support';
+import { freePort, rpcFailure, testDockerHost, testNatsUrl } from '@hoody/test-support';
 
 jest.setTimeout(60_000);
 
 const newId = () => randomBytes(12).toString('hex');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Collects the JSON messages of a subscription; waitFor resolves with the first (past or future) match. */
 class Inbox<T> {
@@ -58,16 +48,6 @@ class Inbox<T> {
   close(): void {
     this.sub.unsubscribe();
   }
-}
-
-async function rpcFailure(call: Promise<unknown>): Promise<{ code: status; errorCode: unknown; details: string }> {
-  const error = (await call.then(
-    () => {
-      throw new Error('the call succeeded');
-    },
-    (e: unknown) => e,
-  )) as ServiceError;
-  return { code: error.code, errorCode: error.metadata?.get(ERROR_CODE_METADATA_KEY)[0], details: error.details };
 }
 
 describe('agent process', () => {

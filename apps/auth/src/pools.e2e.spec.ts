@@ -1,20 +1,10 @@
 import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import { auth, common, createGrpcClient, ERROR_CODE_METADATA_KEY, setPrincipal } from '@hoody/contracts';
 import { openEventStore } from '@hoody/event-store';
-import { ServiceProcess } from '@hoody/test-support';
+import { freePort, ServiceProcess } from '@hoody/test-support';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const codeOf = (error: unknown) => (error as ServiceError).metadata?.get(ERROR_CODE_METADATA_KEY)[0];
 /** How a call failed: gRPC status, machine code and message; fails the test if the call succeeded. */

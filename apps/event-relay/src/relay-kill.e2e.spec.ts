@@ -1,24 +1,14 @@
 import { openEmbeddedEventStore, type EventStore, type RecordedEvent } from '@hoody/event-store';
 import { connectNats, drainNats } from '@hoody/messaging';
 import { readFeed, waitForFeed } from '@hoody/messaging/testing';
-import { startNatsServer, type NatsServerHandle } from '@hoody/test-support';
+import { freePort, startNatsServer, type NatsServerHandle } from '@hoody/test-support';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const TOTAL = 10_000;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 describe('event relay process', () => {
   const home = mkdtempSync(join(tmpdir(), 'hoody-relay-e2e-'));

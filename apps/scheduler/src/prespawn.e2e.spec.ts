@@ -1,12 +1,13 @@
 import { Metadata, status } from '@grpc/grpc-js';
 import { auth, common, createGrpcClient, scheduler, setPrincipal, type GrpcPromiseClient } from '@hoody/contracts';
 import { CONTAINER_ID_LABEL, MANAGED_LABEL, mountPointsUnder, unmountTree } from '@hoody/runtime';
-import { eventually, freePort, rpcFailure, ServiceProcess, startNatsServer, testDocker, testDockerHost, type NatsServerHandle } from '@hoody/test-support';
+import { eventually, rpcFailure, type ServiceProcess, startNatsServer, testDocker, type NatsServerHandle } from '@hoody/test-support';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, realpath, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { schedulerStack } from './testing/scheduler-stack';
 
 // Prespawn through the scheduler's gRPC API, with auth, an agent on the real engine and the
 // scheduler as processes (a NATS server of their own: no other suite's agent joins): templates
@@ -58,33 +59,21 @@ describe('prespawn: warm containers on a real engine, claimed through the schedu
   beforeAll(async () => {
     home = await realpath(await mkdtemp(join(tmpdir(), 'hoody-prespawn-e2e-')));
     nats = await startNatsServer();
-    const [authPort, schedulerPort] = await Promise.all([freePort(), freePort()]);
-    const shared = { HOODY_HOME: home, NATS_URL: nats.url };
-    authService = new ServiceProcess('auth', 'apps/auth/src/main.ts', /auth: gRPC/, () => ({ ...shared, HOODY_GRPC_PORT: String(authPort) }));
-    agentService = new ServiceProcess('agent', 'apps/agent/src/main.ts', /gRPC on/, () => ({
-      ...shared,
-      DOCKER_HOST: testDockerHost(),
-      HOODY_SERVER_NAME: serverName,
-      HOODY_GRPC_PORT: '0',
-      HOODY_HEARTBEAT_MS: String(HEARTBEAT_MS),
-    }));
-    schedulerService = new ServiceProcess('scheduler', 'apps/scheduler/src/main.ts', /scheduler: gRPC/, () => ({
-      ...shared,
-      HOODY_GRPC_PORT: String(schedulerPort),
-      HOODY_SCHEDULER_HEARTBEAT_MS: String(HEARTBEAT_MS),
-      HOODY_SCHEDULER_RECONCILE_MS: '1000',
-      HOODY_SCHEDULER_TRUST_LOCAL_AGENTS: 'true',
-      HOODY_PRESPAWN_TICK_MS: '100',
-      HOODY_PRESPAWN_BACKOFF_MS: '100',
-      HOODY_PRESPAWN_DEGRADE_AFTER: '2',
-    }));
+    const stack = await schedulerStack({
+      home,
+      natsUrl: nats.url,
+      serverName,
+      heartbeatMs: HEARTBEAT_MS,
+      schedulerEnv: { HOODY_PRESPAWN_TICK_MS: '100', HOODY_PRESPAWN_BACKOFF_MS: '100', HOODY_PRESPAWN_DEGRADE_AFTER: '2' },
+    });
+    ({ auth: authService, agent: agentService, scheduler: schedulerService } = stack);
     await Promise.all([authService.start(), agentService.start(), schedulerService.start()]);
-    tokens = createGrpcClient(auth.TokenServiceService, `127.0.0.1:${authPort}`);
-    projects = createGrpcClient(auth.ProjectServiceService, `127.0.0.1:${authPort}`);
-    users = createGrpcClient(auth.UserServiceService, `127.0.0.1:${authPort}`);
-    servers = createGrpcClient(scheduler.ServerServiceService, `127.0.0.1:${schedulerPort}`);
-    containers = createGrpcClient(scheduler.ContainerServiceService, `127.0.0.1:${schedulerPort}`);
-    prespawn = createGrpcClient(scheduler.PrespawnServiceService, `127.0.0.1:${schedulerPort}`);
+    tokens = createGrpcClient(auth.TokenServiceService, stack.authAddress);
+    projects = createGrpcClient(auth.ProjectServiceService, stack.authAddress);
+    users = createGrpcClient(auth.UserServiceService, stack.authAddress);
+    servers = createGrpcClient(scheduler.ServerServiceService, stack.schedulerAddress);
+    containers = createGrpcClient(scheduler.ContainerServiceService, stack.schedulerAddress);
+    prespawn = createGrpcClient(scheduler.PrespawnServiceService, stack.schedulerAddress);
     admin = await principalOf(readFileSync(join(home, 'admin-token'), 'utf8').trim());
     alice = await principalOf((await users.createUser({ username: 'alice' }, as(admin))).secret);
     const server = await eventually('the server to register', async () =>

@@ -2,12 +2,13 @@ import { Metadata, status } from '@grpc/grpc-js';
 import { auth, common, createGrpcClient, scheduler, setPrincipal, type GrpcPromiseClient } from '@hoody/contracts';
 import { connectNats, drainNats } from '@hoody/messaging';
 import { AGENT_HEARTBEAT_SUBJECT, CONTAINER_ID_LABEL, KEEP_ALIVE_COMMAND, MANAGED_LABEL, mountPointsUnder, NAME_LABEL, PROJECT_ID_LABEL, unmountTree } from '@hoody/runtime';
-import { eventually, freePort, rpcFailure, ServiceProcess, testDocker, testDockerHost, testNatsUrl } from '@hoody/test-support';
+import { eventually, rpcFailure, type ServiceProcess, testDocker, testNatsUrl } from '@hoody/test-support';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, realpath, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { schedulerStack } from './testing/scheduler-stack';
 
 jest.setTimeout(60_000);
 
@@ -18,11 +19,11 @@ describe('scheduler with auth and an agent on a real engine', () => {
   const docker = testDocker();
   const serverName = `e2e-${randomBytes(3).toString('hex')}`;
   let home: string;
-  let authPort: number;
-  let schedulerPort: number;
   let authService: ServiceProcess;
   let agentService: ServiceProcess;
   let schedulerService: ServiceProcess;
+  let authAddress: string;
+  let schedulerAddress: string;
   let tokens: GrpcPromiseClient<typeof auth.TokenServiceService>;
   let projects: GrpcPromiseClient<typeof auth.ProjectServiceService>;
   let users: GrpcPromiseClient<typeof auth.UserServiceService>;
@@ -53,29 +54,18 @@ describe('scheduler with auth and an agent on a real engine', () => {
 
   beforeAll(async () => {
     home = await realpath(await mkdtemp(join(tmpdir(), 'hoody-scheduler-e2e-')));
-    [authPort, schedulerPort] = await Promise.all([freePort(), freePort()]);
-    const shared = { HOODY_HOME: home, NATS_URL: testNatsUrl() };
-    authService = new ServiceProcess('auth', 'apps/auth/src/main.ts', /auth: gRPC/, () => ({ ...shared, HOODY_GRPC_PORT: String(authPort) }));
-    agentService = new ServiceProcess('agent', 'apps/agent/src/main.ts', /gRPC on/, () => ({
-      ...shared,
-      DOCKER_HOST: testDockerHost(),
-      HOODY_SERVER_NAME: serverName,
-      HOODY_GRPC_PORT: '0',
-      HOODY_HEARTBEAT_MS: String(HEARTBEAT_MS),
-    }));
-    schedulerService = new ServiceProcess('scheduler', 'apps/scheduler/src/main.ts', /scheduler: gRPC/, () => ({
-      ...shared,
-      HOODY_GRPC_PORT: String(schedulerPort),
-      HOODY_SCHEDULER_HEARTBEAT_MS: String(HEARTBEAT_MS),
-      HOODY_SCHEDULER_RECONCILE_MS: '1000',
-      HOODY_SCHEDULER_TRUST_LOCAL_AGENTS: 'true',
+    ({ auth: authService, agent: agentService, scheduler: schedulerService, authAddress, schedulerAddress } = await schedulerStack({
+      home,
+      natsUrl: testNatsUrl(),
+      serverName,
+      heartbeatMs: HEARTBEAT_MS,
     }));
     await startAll();
-    tokens = createGrpcClient(auth.TokenServiceService, `127.0.0.1:${authPort}`);
-    projects = createGrpcClient(auth.ProjectServiceService, `127.0.0.1:${authPort}`);
-    users = createGrpcClient(auth.UserServiceService, `127.0.0.1:${authPort}`);
-    servers = createGrpcClient(scheduler.ServerServiceService, `127.0.0.1:${schedulerPort}`);
-    containers = createGrpcClient(scheduler.ContainerServiceService, `127.0.0.1:${schedulerPort}`);
+    tokens = createGrpcClient(auth.TokenServiceService, authAddress);
+    projects = createGrpcClient(auth.ProjectServiceService, authAddress);
+    users = createGrpcClient(auth.UserServiceService, authAddress);
+    servers = createGrpcClient(scheduler.ServerServiceService, schedulerAddress);
+    containers = createGrpcClient(scheduler.ContainerServiceService, schedulerAddress);
     admin = await principalOf(adminToken());
     alice = await principalOf((await users.createUser({ username: 'alice' }, as(admin))).secret);
   }, 60_000);

@@ -1,5 +1,5 @@
 import type { common } from '@hoody/contracts';
-import { realmVisible, realmVisibleSql } from '@hoody/tenancy';
+import { realmlessInSight, realmVisible, realmVisibleSql } from '@hoody/tenancy';
 
 /**
  * Who sees what in the scheduler: ownership here, realms through @hoody/tenancy (the platform's one
@@ -55,7 +55,7 @@ export const visibility = {
 
   /** A prespawn template is seen by its owner; carrying no realm, it is out of sight where realm-less resources are. */
   template(principal: common.Principal, template: { ownerId: string; deleted: boolean } | undefined): boolean {
-    return template !== undefined && !template.deleted && template.ownerId === principal.userId && realmVisible(principal, { realmIds: [] });
+    return template !== undefined && !template.deleted && template.ownerId === principal.userId && realmlessInSight(principal);
   },
 
   server(principal: common.Principal, server: ServerOwnership | undefined, poolRole: PoolRoleOf): server is ServerOwnership {

@@ -31,6 +31,12 @@ export function realmVisible(viewer: Viewer, resource: Labelled): boolean {
   return realms.some((realm) => viewer.realmIds.includes(realm));
 }
 
+/**
+ * Whether resources that carry no realm at all (server pools, prespawn templates) are in the
+ * viewer's sight: not on a realm host, not for a restricted token without `allow_no_realm`.
+ */
+export const realmlessInSight = (viewer: Viewer): boolean => realmVisible(viewer, { realmIds: [] });
+
 /** Whether a realm itself may be named to the caller (GET /realms): on a realm host only that one; a restricted token only its own. */
 export function realmInSight(viewer: Viewer, realmId: string): boolean {
   if (viewer.activeRealmId) return realmId === viewer.activeRealmId;

@@ -1,7 +1,7 @@
 import { status, type Metadata } from '@grpc/grpc-js';
 import type { PoolCommand, PoolRole, PoolSettings } from '@hoody/auth-domain';
 import { auth, type common } from '@hoody/contracts';
-import { realmVisible } from '@hoody/tenancy';
+import { realmlessInSight } from '@hoody/tenancy';
 import { callerOf, eventMetadata, rpcError, toRpcError } from '@hoody/service-kit';
 import { Controller, Inject } from '@nestjs/common';
 import { AuthCommands } from '../commands/auth-commands';
@@ -11,12 +11,6 @@ import { poolInvitationMessage, poolMemberMessage, poolMessage, poolRoleOf } fro
 type WithoutTime<C> = C extends unknown ? Omit<C, 'at'> : never;
 /** A command on an existing pool, on behalf of an actor; the time is stamped by AuthCommands. */
 type PoolAction = WithoutTime<Exclude<PoolCommand, { type: 'CreatePool' }>>;
-
-/**
- * Pools carry no realm: by the tenancy rule they are out of sight on realm hosts and for
- * realm-restricted tokens without `allow_no_realm`.
- */
-const poolsInSight = (caller: common.Principal) => realmVisible(caller, { realmIds: [] });
 
 /**
  * Server pools. Reads answer from the read model and show a pool only to its owner and accepted
@@ -33,7 +27,7 @@ export class PoolController implements auth.PoolServiceController {
 
   async createPool(request: auth.CreatePoolRequest, metadata?: Metadata): Promise<auth.CreatePoolResponse> {
     const caller = callerOf(metadata);
-    if (!poolsInSight(caller)) {
+    if (!realmlessInSight(caller)) {
       throw rpcError(status.PERMISSION_DENIED, 'INSUFFICIENT_PERMISSIONS', 'pools carry no realm: create them with a token that may see realm-less resources, on the base host');
     }
     const s = request.settings;
@@ -57,7 +51,7 @@ export class PoolController implements auth.PoolServiceController {
 
   listPools(_request: auth.ListPoolsRequest, metadata?: Metadata): auth.ListPoolsResponse {
     const caller = callerOf(metadata);
-    return { pools: poolsInSight(caller) ? this.queries.pools(caller.userId).map(poolMessage) : [] };
+    return { pools: realmlessInSight(caller) ? this.queries.pools(caller.userId).map(poolMessage) : [] };
   }
 
   async updatePool(request: auth.UpdatePoolRequest, metadata?: Metadata): Promise<auth.UpdatePoolResponse> {
@@ -108,7 +102,7 @@ export class PoolController implements auth.PoolServiceController {
 
   listPendingInvitations(_request: auth.ListPendingInvitationsRequest, metadata?: Metadata): auth.ListPendingInvitationsResponse {
     const caller = callerOf(metadata);
-    return { invitations: poolsInSight(caller) ? this.queries.pendingPoolInvitations(caller.userId).map(poolInvitationMessage) : [] };
+    return { invitations: realmlessInSight(caller) ? this.queries.pendingPoolInvitations(caller.userId).map(poolInvitationMessage) : [] };
   }
 
   async acceptInvitation(request: auth.AcceptInvitationRequest, metadata?: Metadata): Promise<auth.AcceptInvitationResponse> {
@@ -124,7 +118,7 @@ export class PoolController implements auth.PoolServiceController {
   }
 
   private async act(caller: common.Principal, metadata: Metadata | undefined, poolId: string, command: PoolAction): Promise<void> {
-    if (!poolsInSight(caller)) throw rpcError(status.NOT_FOUND, 'POOL_NOT_FOUND', 'pool not found');
+    if (!realmlessInSight(caller)) throw rpcError(status.NOT_FOUND, 'POOL_NOT_FOUND', 'pool not found');
     try {
       await this.commands.poolCommand(poolId, command, eventMetadata(caller, metadata));
     } catch (error) {
@@ -146,7 +140,7 @@ export class PoolController implements auth.PoolServiceController {
 
   /** Owners and accepted members see a pool; to anyone else it reads as missing, exactly as an unknown id. */
   private visiblePool(caller: common.Principal, poolId: string): PoolRow {
-    const row = poolsInSight(caller) ? this.queries.pool(caller.userId, poolId) : undefined;
+    const row = realmlessInSight(caller) ? this.queries.pool(caller.userId, poolId) : undefined;
     if (!row) throw rpcError(status.NOT_FOUND, 'POOL_NOT_FOUND', 'pool not found');
     return row;
   }

@@ -17,7 +17,6 @@ import {
   type ServerCommand,
   type TemplateCommand,
   type TemplateEvent,
-  type TemplateState,
 } from '@hoody/scheduler-domain';
 import { streams } from '../streams';
 
@@ -157,12 +156,6 @@ export class SchedulerCommands {
     const result = await this.templates(streams.template(templateId), command, { metadata });
     await this.settle(result.position);
     return result.events;
-  }
-
-  async templateState(templateId: string): Promise<TemplateState> {
-    const events: TemplateEvent[] = [];
-    for await (const e of this.store.readStream(streams.template(templateId))) events.push({ type: e.type, data: e.data } as TemplateEvent);
-    return fold(templateDecider, events);
   }
 
   // ---- servers and join tokens -------------------------------------------------------------------

@@ -107,19 +107,20 @@ export class PoolManager {
     return this.figures.get(key(templateId, serverId));
   }
 
-  /** The servers a template keeps pools on now: named or in its pool, registered, and usable by its owner. */
-  serversOf(template: TemplateRow): ServerRow[] {
+  /** The servers a template keeps pools on now (of `servers`): named or in its pool, registered, and usable by its owner. */
+  serversOf(template: TemplateRow, servers: ServerRow[] = this.queries.allServers()): ServerRow[] {
     const owner = this.owner(template.ownerId);
     const poolRole = (poolId: string, userId: string) => this.queries.poolRole(poolId, userId);
-    return this.queries.allServers().filter((server) => templateOn(template, server) && visibility.placeOn(owner, server, poolRole));
+    return servers.filter((server) => templateOn(template, server) && visibility.placeOn(owner, server, poolRole));
   }
 
   private async lookAtAll(): Promise<void> {
-    const templates = new Map(this.prespawn.liveTemplates().map((t) => [t.id, t]));
+    const templates = this.prespawn.liveTemplates();
     const warm = this.prespawn.warmContainers();
+    const servers = this.queries.allServers();
     const figures = new Map<string, PoolFigures>();
-    for (const template of templates.values()) {
-      for (const server of this.serversOf(template)) {
+    for (const template of templates) {
+      for (const server of this.serversOf(template, servers)) {
         const mine = warm.filter((w) => w.templateId === template.id && w.serverId === server.id);
         figures.set(key(template.id, server.id), await this.lookAt(template, server, mine));
       }

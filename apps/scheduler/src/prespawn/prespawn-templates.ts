@@ -5,7 +5,7 @@ import type { EventMetadata } from '@hoody/event-store';
 import { BASE_IMAGE_TAG } from '@hoody/runtime';
 import { MAX_READY_LIMIT, type TemplateCommand, type TemplateSettings } from '@hoody/scheduler-domain';
 import { rpcError } from '@hoody/service-kit';
-import { realmVisible } from '@hoody/tenancy';
+import { realmlessInSight } from '@hoody/tenancy';
 import { createHash } from 'node:crypto';
 import type { SchedulerCommands } from '../commands/scheduler-commands';
 import type { PrespawnQueries, TemplateRow } from '../read-model/prespawn-queries';
@@ -51,12 +51,12 @@ export class PrespawnTemplates {
   }
 
   list(caller: common.Principal, page: Page): Paged<TemplateRow> {
-    if (!realmVisible(caller, { realmIds: [] })) return { items: [], total: 0 };
+    if (!realmlessInSight(caller)) return { items: [], total: 0 };
     return this.prespawn.templates(caller.userId, page);
   }
 
   async create(caller: common.Principal, settings: TemplateSettings, metadata: EventMetadata): Promise<TemplateRow> {
-    if (!realmVisible(caller, { realmIds: [] })) {
+    if (!realmlessInSight(caller)) {
       throw new CommandRejected('INSUFFICIENT_PERMISSIONS', 'templates carry no realm: this token sees only resources of its realms (allow_no_realm is off, or this is a realm host)');
     }
     const templateId = this.commands.newId();
