@@ -20,6 +20,7 @@ export type InvalidAppendReason =
   | 'INVALID_PAYLOAD'
   | 'EVENT_TOO_LARGE'
   | 'EMPTY_BATCH'
+  | 'DUPLICATE_STREAM'
   | 'INVALID_EXPECTED_REVISION'
   | 'PARTIAL_DUPLICATE';
 

@@ -41,6 +41,13 @@ export interface AppendOptions {
   expectedRevision?: ExpectedRevision;
 }
 
+/** One stream's part of `appendToStreams`. */
+export interface StreamAppend {
+  streamId: string;
+  events: NewEvent[];
+  expectedRevision?: ExpectedRevision;
+}
+
 export interface AppendResult {
   /** Revision of the last event of the stream after this append. */
   nextExpectedRevision: number;
@@ -80,6 +87,18 @@ export interface Subscription extends AsyncIterable<RecordedEvent> {
 
 export interface EventStore {
   append(streamId: string, events: NewEvent[], options?: AppendOptions): Promise<AppendResult>;
+  /**
+   * Appends to several distinct streams, in the order given, each at its own expected revision; the
+   * results in the same order. A refused append (WrongExpectedRevisionError, InvalidAppendError) is
+   * thrown, and neither it nor any append after it is written. Whether the ones before it stay
+   * depends on the adapter (`atomicMultiStreamAppend`): the embedded store writes all or nothing,
+   * in one transaction; EventStoreDB, which has no multi-stream transaction through this client,
+   * appends one after the other, so the earlier ones stay. Callers put first what they can undo
+   * (a name reservation, released when what follows is refused).
+   */
+  appendToStreams(appends: StreamAppend[]): Promise<AppendResult[]>;
+  /** Whether appendToStreams writes all or nothing (otherwise a refusal leaves the appends before it). */
+  readonly atomicMultiStreamAppend: boolean;
   /** A stream that does not exist reads as empty. */
   readStream(streamId: string, options?: ReadStreamOptions): AsyncIterable<RecordedEvent>;
   readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent>;

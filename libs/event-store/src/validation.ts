@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { InvalidAppendError } from './errors';
-import type { AppendOptions, ExpectedRevision, NewEvent } from './port';
+import type { AppendOptions, ExpectedRevision, NewEvent, StreamAppend } from './port';
 
 export const MAX_EVENT_BYTES = 1024 * 1024;
 const STREAM_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}(-[A-Za-z0-9_.:-]{1,190})?$/;
@@ -96,4 +96,14 @@ export function validateReadOptions(options: { maxCount?: number; fromRevision?:
   if (options.fromRevision !== undefined && !(Number.isSafeInteger(options.fromRevision) && options.fromRevision >= 0)) throw bad('fromRevision', options.fromRevision);
   const p = options.fromPosition;
   if (p !== undefined && p !== 'start' && p !== 'end' && !(typeof p === 'number' && Number.isSafeInteger(p) && p >= 0)) throw bad('fromPosition', p);
+}
+
+/** appendToStreams' list: not empty, each stream once (so that its results say one thing per stream). */
+export function validateStreamAppends(appends: StreamAppend[]): void {
+  if (!Array.isArray(appends) || appends.length === 0) throw new InvalidAppendError('EMPTY_BATCH', 'nothing to append: no stream is given');
+  const streams = new Set<string>();
+  for (const { streamId } of appends) {
+    if (streams.has(streamId)) throw new InvalidAppendError('DUPLICATE_STREAM', `stream ${streamId} appears twice: give each stream one append`);
+    streams.add(streamId);
+  }
 }

@@ -3,7 +3,7 @@ import { openEmbeddedEventStore, type EventStore } from '@hoody/event-store';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConcurrencyExhaustedError, createCommandHandler } from './command-handler';
+import { ConcurrencyExhaustedError, createCommandHandler, decideTogether } from './command-handler';
 
 // A concert with limited seats: the case where a lost update would be visible (overbooking).
 type Command = { type: 'ReserveSeat'; holder: string };
@@ -74,5 +74,40 @@ describe('command handler on the embedded store', () => {
     expect(reasons.length).toBeGreaterThan(0);
     for (const reason of reasons) expect(reason).toBeInstanceOf(ConcurrencyExhaustedError);
     expect(await events('concert-4')).toHaveLength(5 - reasons.length);
+  });
+
+  describe('a command over two aggregates (decideTogether)', () => {
+    // A seat in each of two concerts of a festival pass: both or neither.
+    const both = (holder: string, a: string, b: string) =>
+      [
+        { streamId: a, decider: concert, command: { type: 'ReserveSeat', holder } },
+        { streamId: b, decider: concert, command: { type: 'ReserveSeat', holder } },
+      ] as const;
+
+    it('appends to both streams in one write, each at the revision it was read at, with a result per step', async () => {
+      const [first, second] = await decideTogether(store, both('ann', 'concert-5', 'concert-6'), { metadata: { principal: 'user-ann' } });
+      const [a] = await events('concert-5');
+      const [b] = await events('concert-6');
+      expect(first).toMatchObject({ state: { reserved: ['ann'] }, revision: 0, position: a.position });
+      expect(second).toMatchObject({ state: { reserved: ['ann'] }, revision: 0, position: b.position });
+      expect(b.metadata).toMatchObject({ principal: 'user-ann' });
+    });
+
+    it('given the second aggregate refuses, then the first records nothing either', async () => {
+      const handle = createCommandHandler(store, concert);
+      for (let i = 0; i < CAPACITY; i++) await handle('concert-8', { type: 'ReserveSeat', holder: `fan-${i}` });
+      await expect(decideTogether(store, both('bob', 'concert-7', 'concert-8'))).rejects.toMatchObject({ code: 'SOLD_OUT' });
+      expect(await events('concert-7')).toEqual([]);
+    });
+
+    it('given 25 concurrent passes for 10 seats in each concert, exactly 10 get both seats and nobody gets one alone', async () => {
+      const results = await Promise.allSettled(
+        Array.from({ length: 25 }, (_, i) => decideTogether(store, both(`fan-${i}`, 'concert-9', 'concert-10'), {}, { maxAttempts: 50, backoffMs: 1 })),
+      );
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(CAPACITY);
+      const holders = async (stream: string) => (await events(stream)).map((e) => (e.data as { holder: string }).holder).sort();
+      expect(await holders('concert-9')).toEqual(await holders('concert-10'));
+      expect(await holders('concert-9')).toHaveLength(CAPACITY);
+    });
   });
 });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Decider, DomainEvent } from '@hoody/decider';
-import { WrongExpectedRevisionError, type EventMetadata, type EventStore, type ExpectedRevision } from '@hoody/event-store';
+import { WrongExpectedRevisionError, type EventMetadata, type EventStore } from '@hoody/event-store';
 
 export interface CommandHandlerOptions {
   /** Attempts before a conflict is given up (default 5). */
@@ -38,44 +38,83 @@ export class ConcurrencyExhaustedError extends Error {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** One aggregate's part of a command that spans several (`decideTogether`). */
+export interface CommandStep<C, E extends DomainEvent, S> {
+  streamId: string;
+  decider: Decider<C, E, S>;
+  command: C;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the steps of one call are of different aggregates
+type AnyStep = CommandStep<any, DomainEvent, any>;
+type ResultOf<T> = T extends CommandStep<unknown, infer E, infer S> ? CommandResult<E, S> : never;
+
 /**
- * The one command handler: read the stream, fold it, decide, append at the revision that was read.
- * A conflict means someone else wrote first: read again and decide again, a bounded number of times.
- * Rejections from the decider propagate untouched.
+ * The one command handler: read each stream, fold it, decide, append at the revisions that were
+ * read. A conflict means someone else wrote first: read again and decide again, a bounded number of
+ * times. Rejections from a decider propagate untouched, before anything is written.
+ *
+ * With several steps (a name reservation and the aggregate that takes the name) the appends go to
+ * the store in one call, in step order: all or nothing on the embedded store; on a store without
+ * multi-stream atomicity the steps before a refused one stay written, and are found already done
+ * when the call is retried (see EventStore.appendToStreams).
  */
-export function createCommandHandler<C, E extends DomainEvent, S>(store: EventStore, decider: Decider<C, E, S>, options: CommandHandlerOptions = {}) {
+export async function decideTogether<const T extends readonly AnyStep[]>(
+  store: EventStore,
+  steps: T,
+  context: CommandContext = {},
+  options: CommandHandlerOptions = {},
+): Promise<{ [K in keyof T]: ResultOf<T[K]> }> {
   const maxAttempts = options.maxAttempts ?? 5;
   const backoffMs = options.backoffMs ?? 2;
-
-  return async function handle(streamId: string, command: C, context: CommandContext = {}): Promise<CommandResult<E, S>> {
-    for (let attempt = 1; ; attempt++) {
-      let state = decider.initialState;
-      let revision: number | 'no_stream' = 'no_stream';
-      for await (const recorded of store.readStream(streamId)) {
-        state = decider.evolve(state, { type: recorded.type, data: recorded.data } as E);
-        revision = recorded.revision;
-      }
-      const events = decider.decide(command, state);
-      if (events.length === 0) return { events, state, revision };
-
-      const expectedRevision: ExpectedRevision = revision;
-      try {
-        const result = await store.append(
-          streamId,
-          events.map((e) => ({ id: randomUUID(), type: e.type, data: e.data, metadata: context.metadata })),
-          { expectedRevision },
-        );
+  for (let attempt = 1; ; attempt++) {
+    const decided = [];
+    for (const step of steps) decided.push(await decide(store, step));
+    const writing = decided.filter((d) => d.events.length > 0);
+    try {
+      const appended =
+        writing.length === 0
+          ? []
+          : await store.appendToStreams(
+              writing.map((d) => ({
+                streamId: d.streamId,
+                events: d.events.map((e) => ({ id: randomUUID(), type: e.type, data: e.data, metadata: context.metadata })),
+                expectedRevision: d.revision,
+              })),
+            );
+      return decided.map((d, i) => {
+        const result = appended[writing.indexOf(d)];
+        if (!result) return { events: d.events, state: d.state, revision: d.revision };
+        const step = steps[i];
         return {
-          events,
-          state: events.reduce((s, e) => decider.evolve(s, e), state),
+          events: d.events,
+          state: d.events.reduce((s, e) => step.decider.evolve(s, e), d.state),
           revision: result.nextExpectedRevision,
           position: result.position,
         };
-      } catch (error) {
-        if (!(error instanceof WrongExpectedRevisionError)) throw error;
-        if (attempt >= maxAttempts) throw new ConcurrencyExhaustedError(streamId, attempt);
-        await sleep(backoffMs * 2 ** (attempt - 1) * (0.5 + Math.random()));
-      }
+      }) as { [K in keyof T]: ResultOf<T[K]> };
+    } catch (error) {
+      if (!(error instanceof WrongExpectedRevisionError)) throw error;
+      if (attempt >= maxAttempts) throw new ConcurrencyExhaustedError(error.streamId, attempt);
+      await sleep(backoffMs * 2 ** (attempt - 1) * (0.5 + Math.random()));
     }
+  }
+}
+
+async function decide(store: EventStore, { streamId, decider, command }: AnyStep) {
+  let state = decider.initialState;
+  let revision: number | 'no_stream' = 'no_stream';
+  for await (const recorded of store.readStream(streamId)) {
+    state = decider.evolve(state, { type: recorded.type, data: recorded.data });
+    revision = recorded.revision;
+  }
+  return { streamId, state, revision, events: decider.decide(command, state) as DomainEvent[] };
+}
+
+/** decideTogether for one aggregate: `handle(streamId, command)`. */
+export function createCommandHandler<C, E extends DomainEvent, S>(store: EventStore, decider: Decider<C, E, S>, options: CommandHandlerOptions = {}) {
+  return async function handle(streamId: string, command: C, context: CommandContext = {}): Promise<CommandResult<E, S>> {
+    const [result] = await decideTogether(store, [{ streamId, decider, command }] as const, context, options);
+    return result as CommandResult<E, S>;
   };
 }

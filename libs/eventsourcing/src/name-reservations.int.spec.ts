@@ -1,3 +1,4 @@
+import { CommandRejected, type Decider } from '@hoody/decider';
 import { openEmbeddedEventStore, type EventStore } from '@hoody/event-store';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -50,5 +51,44 @@ describe('name reservations', () => {
     await expect(names.reserve('name-c', 'other')).rejects.toMatchObject({ code: 'NAME_TAKEN' });
     await names.release('name-c', 'real');
     await names.reserve('name-c', 'other');
+  });
+
+  describe('a name reserved together with its holder (reserveWith)', () => {
+    type Command = { type: 'CreateThing'; name: string };
+    type Event = { type: 'ThingCreated'; data: { name: string } };
+    const thing: Decider<Command, Event, { created: boolean }> = {
+      initialState: { created: false },
+      decide: (command, state) => {
+        if (state.created) throw new CommandRejected('ALREADY_EXISTS', 'the thing exists');
+        return [{ type: 'ThingCreated', data: { name: command.name } }];
+      },
+      evolve: () => ({ created: true }),
+    };
+    const create = (id: string, name: string) => ({ streamId: `thing-${id}`, decider: thing, command: { type: 'CreateThing', name } as Command });
+
+    it('writes the reservation and the holder together', async () => {
+      const result = await names.reserveWith('name-d', 'd1', create('d1', 'd'));
+      expect(result).toMatchObject({ state: { created: true }, revision: 0 });
+      expect(await typesOf('name-d')).toEqual(['NameReserved:d1']);
+    });
+
+    it('given the name is taken, then the holder is not recorded', async () => {
+      await names.reserveWith('name-e', 'e1', create('e1', 'e'));
+      await expect(names.reserveWith('name-e', 'e2', create('e2', 'e'))).rejects.toMatchObject({ code: 'NAME_TAKEN' });
+      expect(await typesOf('thing-e2')).toEqual([]);
+    });
+
+    it('given the holder refuses, then the name is not reserved', async () => {
+      await store.append('thing-f1', [{ id: randomUUID(), type: 'ThingCreated', data: { name: 'f' } }]);
+      await expect(names.reserveWith('name-f', 'f1', create('f1', 'f'))).rejects.toMatchObject({ code: 'ALREADY_EXISTS' });
+      expect(await typesOf('name-f')).toEqual([]);
+    });
+
+    it('given a reservation abandoned past the grace period, then the name goes to the new holder', async () => {
+      await names.reserve('name-g', 'ghost');
+      clock += 61_000;
+      await names.reserveWith('name-g', 'g1', create('g1', 'g'));
+      expect(await typesOf('name-g')).toEqual(['NameReserved:ghost', 'NameReleased:ghost', 'NameReserved:g1']);
+    });
   });
 });

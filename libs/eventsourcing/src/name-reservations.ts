@@ -1,6 +1,6 @@
-import { CommandRejected, fold, nameReservationDecider, type NameEvent } from '@hoody/decider';
+import { CommandRejected, fold, nameReservationDecider, type DomainEvent, type NameEvent } from '@hoody/decider';
 import type { EventMetadata, EventStore } from '@hoody/event-store';
-import { createCommandHandler } from './command-handler';
+import { createCommandHandler, decideTogether, type CommandResult, type CommandStep } from './command-handler';
 
 export interface NameReservationsOptions {
   /** The stream of the aggregate a holder id names (`container-<id>`): it must exist once the holder was created. */
@@ -42,6 +42,26 @@ export class NameReservations {
       if (!(error instanceof CommandRejected && error.code === 'NAME_TAKEN')) throw error;
       if (!(await this.releaseAbandoned(stream, metadata))) throw error;
       await this.names(stream, { type: 'ReserveName', ownerId, at: this.at() }, { metadata });
+    }
+  }
+
+  /**
+   * Reserves `stream` for `ownerId` and runs `step` (the holder's own command) in the same write: the
+   * holder never exists without its name, nor the name without its holder. The step's result; a
+   * refused reservation (NAME_TAKEN) or step writes nothing.
+   */
+  async reserveWith<C, E extends DomainEvent, S>(stream: string, ownerId: string, step: CommandStep<C, E, S>, metadata?: EventMetadata): Promise<CommandResult<E, S>> {
+    const together = async () => {
+      const reserve = { streamId: stream, decider: nameReservationDecider, command: { type: 'ReserveName', ownerId, at: this.at() } as const };
+      const [, result] = await decideTogether(this.store, [reserve, step] as const, { metadata });
+      return result as CommandResult<E, S>;
+    };
+    try {
+      return await together();
+    } catch (error) {
+      if (!(error instanceof CommandRejected && error.code === 'NAME_TAKEN')) throw error;
+      if (!(await this.releaseAbandoned(stream, metadata))) throw error;
+      return together();
     }
   }
 

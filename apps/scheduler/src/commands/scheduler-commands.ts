@@ -83,37 +83,38 @@ export class SchedulerCommands {
 
   // ---- containers --------------------------------------------------------------------------------
 
-  /** Reserves the name in the project, then records the request (status `creating`). */
+  /** Records the request (status `creating`) and reserves its name in the project, in one write. */
   async requestContainer(
     input: { containerId: string; projectId: string; serverId: string; settings: ContainerSettings; spec: ContainerSpec; triggeredBy: string },
     metadata: EventMetadata,
   ): Promise<void> {
-    checkName(input.settings.name);
-    const name = streams.containerName(input.projectId, input.settings.name);
-    await this.reserve(this.containerNames, name, input.containerId, `a container named ${input.settings.name} exists in this project`, metadata);
-    try {
-      await this.container(input.containerId, { type: 'RequestContainer', ...input, at: this.now() }, metadata);
-    } catch (error) {
-      await this.containerNames.release(name, input.containerId, metadata);
-      throw error;
-    }
+    await this.containerWithName(input.projectId, input.settings.name, input.containerId, { type: 'RequestContainer', ...input, at: this.now() }, metadata);
   }
 
   /**
-   * Gives a warm container to a project: the name is reserved first, then the claim is appended at
-   * the revision the container was read at, so of two concurrent claims one wins and the other is
-   * refused (PRESPAWN_UNAVAILABLE) and gives the name back.
+   * Gives a warm container to a project: the claim is appended at the revision the container was read
+   * at, with the name's reservation, in one write. Of two concurrent claims one wins and the other is
+   * refused (PRESPAWN_UNAVAILABLE), without the name.
    */
   async claimContainer(containerId: string, input: { projectId: string; settings: ContainerSettings; triggeredBy: string }, metadata: EventMetadata): Promise<void> {
-    checkName(input.settings.name);
-    const name = streams.containerName(input.projectId, input.settings.name);
-    await this.reserve(this.containerNames, name, containerId, `a container named ${input.settings.name} exists in this project`, metadata);
+    await this.containerWithName(input.projectId, input.settings.name, containerId, { type: 'ClaimContainer', ...input, at: this.now() }, metadata);
+  }
+
+  /** A container command that gives the container its name in the project (NAME_TAKEN when another holds it). */
+  private async containerWithName(projectId: string, containerName: string, containerId: string, command: ContainerCommand, metadata: EventMetadata): Promise<void> {
+    checkName(containerName);
+    const name = streams.containerName(projectId, containerName);
+    const step = { streamId: streams.container(containerId), decider: containerDecider, command };
+    let result;
     try {
-      await this.container(containerId, { type: 'ClaimContainer', ...input, at: this.now() }, metadata);
+      result = await this.containerNames.reserveWith(name, containerId, step, metadata);
     } catch (error) {
-      await this.containerNames.release(name, containerId, metadata);
+      if (error instanceof CommandRejected && error.code === 'NAME_TAKEN') throw new CommandRejected('NAME_TAKEN', `a container named ${containerName} exists in this project`);
+      // A store without multi-stream atomicity may have kept the reservation of a refused command.
+      if (!this.store.atomicMultiStreamAppend) await this.containerNames.release(name, containerId, metadata);
       throw error;
     }
+    await this.settle(result.position);
   }
 
   /** Runs one command on a container's stream and waits for the read model. */

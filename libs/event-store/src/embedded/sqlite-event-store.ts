@@ -16,8 +16,9 @@ import {
   type SubscribeToAllOptions,
   type Subscription,
   type SubscriptionFilter,
+  type StreamAppend,
 } from '../port';
-import { prepareAppend, validateReadOptions, validateStreamName, type PreparedEvent } from '../validation';
+import { prepareAppend, validateReadOptions, validateStreamAppends, validateStreamName, type PreparedEvent } from '../validation';
 import { ChangeNotifier } from './change-notifier';
 import { COLUMNS, migrate, type EventRow } from './schema';
 
@@ -35,11 +36,16 @@ export interface EmbeddedEventStoreOptions {
   pollIntervalMs?: number;
 }
 
-interface PendingAppend {
+interface PreparedAppend {
   streamId: string;
   events: PreparedEvent[];
   expected: ExpectedRevision;
-  resolve(result: AppendResult): void;
+}
+
+/** One call's appends: written together or not at all. */
+interface PendingAppend {
+  appends: PreparedAppend[];
+  resolve(results: AppendResult[]): void;
   reject(error: unknown): void;
 }
 
@@ -65,8 +71,8 @@ function toRecorded(row: EventRow): RecordedEvent {
 
 /**
  * The embedded event store: one SQLite file in WAL mode, shared safely by every process of a
- * machine. Appends that arrive in the same tick share one transaction (group commit), each still
- * checked against its own expected revision.
+ * machine. Appends that arrive in the same tick share one transaction (group commit), each call
+ * still checked against its own expected revisions and written all or nothing.
  */
 export class SqliteEventStore implements EventStore {
   private readonly db: Database.Database;
@@ -88,7 +94,8 @@ export class SqliteEventStore implements EventStore {
     allForwards: Database.Statement<[number, number]>;
     allBackwards: Database.Statement<[number, number]>;
   };
-  private readonly writeBatch: Database.Transaction<(batch: PendingAppend[]) => Array<AppendResult | Error>>;
+  private readonly writeBatch: Database.Transaction<(batch: PendingAppend[]) => Array<AppendResult[] | Error>>;
+  readonly atomicMultiStreamAppend = true;
 
   constructor(options: EmbeddedEventStoreOptions) {
     const path = resolve(options.path);
@@ -122,8 +129,8 @@ export class SqliteEventStore implements EventStore {
       allBackwards: raw(`SELECT ${COLUMNS} FROM events WHERE position < ? ORDER BY position DESC LIMIT ?`),
     };
 
-    // Every check precedes the first insert of an append, so a refused append writes nothing and
-    // leaves the others of its group intact.
+    // Every check of a call precedes its first insert, so a refused call writes nothing and leaves
+    // the other calls of its group intact.
     this.writeBatch = this.db.transaction((batch: PendingAppend[]) =>
       batch.map((p) => {
         try {
@@ -137,16 +144,26 @@ export class SqliteEventStore implements EventStore {
     this.notifier = new ChangeNotifier(path, () => this.db.pragma('data_version', { simple: true }) as number, options.pollIntervalMs ?? 10);
   }
 
-  append(streamId: string, events: NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
+  async append(streamId: string, events: NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
+    const [result] = await this.appendToStreams([{ streamId, events, expectedRevision: options.expectedRevision }]);
+    return result;
+  }
+
+  appendToStreams(appends: StreamAppend[]): Promise<AppendResult[]> {
     if (this.closed) return Promise.reject(new Error('event store is closed'));
-    let prepared: PreparedEvent[];
+    let prepared: PreparedAppend[];
     try {
-      prepared = prepareAppend(streamId, events, options);
+      validateStreamAppends(appends);
+      prepared = appends.map(({ streamId, events, expectedRevision }) => ({
+        streamId,
+        events: prepareAppend(streamId, events, { expectedRevision }),
+        expected: expectedRevision ?? 'any',
+      }));
     } catch (error) {
       return Promise.reject(error);
     }
     return new Promise((resolve, reject) => {
-      this.queue.push({ streamId, events: prepared, expected: options.expectedRevision ?? 'any', resolve, reject });
+      this.queue.push({ appends: prepared, resolve, reject });
       if (!this.flushScheduled) {
         this.flushScheduled = true;
         setImmediate(() => this.flush());
@@ -159,7 +176,7 @@ export class SqliteEventStore implements EventStore {
     const batch = this.queue;
     this.queue = [];
     if (batch.length === 0) return;
-    let results: Array<AppendResult | Error>;
+    let results: Array<AppendResult[] | Error>;
     try {
       results = this.writeBatch.immediate(batch);
     } catch (error) {
@@ -181,7 +198,23 @@ export class SqliteEventStore implements EventStore {
     results.forEach((result, i) => (result instanceof Error ? batch[i].reject(result) : batch[i].resolve(result)));
   }
 
-  private appendInTransaction({ streamId, events, expected }: PendingAppend): AppendResult {
+  /** Checks every append of the call before writing any. */
+  private appendInTransaction({ appends }: PendingAppend): AppendResult[] {
+    const checked = appends.map((a) => this.check(a));
+    const now = Date.now();
+    return appends.map(({ streamId, events }, i) => {
+      const outcome = checked[i];
+      if ('retry' in outcome) return outcome.retry;
+      let position = 0;
+      events.forEach((e, j) => {
+        position = Number(this.stmt.insert.run(e.id, streamId, outcome.last + 1 + j, e.type, e.data, e.metadata, now).lastInsertRowid);
+      });
+      return { nextExpectedRevision: outcome.last + events.length, position };
+    });
+  }
+
+  /** Where the append goes (after `last`), or its earlier outcome when it is a retry; throws when it is refused. */
+  private check({ streamId, events, expected }: PreparedAppend): { last: number } | { retry: AppendResult } {
     const last = this.stmt.lastRevision.get(streamId)?.r ?? -1;
     const ok =
       expected === 'any' ||
@@ -190,16 +223,10 @@ export class SqliteEventStore implements EventStore {
       expected === last;
     if (!ok || typeof expected !== 'number') {
       const retry = this.findRetry(streamId, events, expected, last);
-      if (retry) return retry;
+      if (retry) return { retry };
     }
     if (!ok) throw new WrongExpectedRevisionError(streamId, expected, last === -1 ? 'no_stream' : last);
-
-    const now = Date.now();
-    let position = 0;
-    events.forEach((e, i) => {
-      position = Number(this.stmt.insert.run(e.id, streamId, last + 1 + i, e.type, e.data, e.metadata, now).lastInsertRowid);
-    });
-    return { nextExpectedRevision: last + events.length, position };
+    return { last };
   }
 
   /**

@@ -131,8 +131,9 @@ import {
   type SubscribeToAllOptions,
   type Subscription,
   type SubscriptionFilter,
+  type StreamAppend,
 } from '../port';
-import { prepareAppend, validateReadOptions, validateStreamName, type PreparedEvent } from '../validation';
+import { prepareAppend, validateReadOptions, validateStreamAppends, validateStreamName, type PreparedEvent } from '../validation';
 
 export interface EventStoreDbOptions {
   /** The server's TF chunk size in bytes (`ChunkSize`), used to realign arbitrary positions. Default 256 MiB. */
@@ -534,6 +535,17 @@ export class EsdbEventStore implements EventStore {
     const settled = () => this.inFlight.delete(result);
     result.then(settled, settled);
     return result;
+  }
+
+  /** One stream after the other (this client has no multi-stream transaction); bad input anywhere writes nothing. */
+  readonly atomicMultiStreamAppend = false;
+
+  async appendToStreams(appends: StreamAppend[]): Promise<AppendResult[]> {
+    validateStreamAppends(appends);
+    for (const { streamId, events, expectedRevision } of appends) prepareAppend(streamId, events, { expectedRevision });
+    const results: AppendResult[] = [];
+    for (const { streamId, events, expectedRevision } of appends) results.push(await this.append(streamId, events, { expectedRevision }));
+    return results;
   }
 
   private async appendNow(streamId: string, events: NewEvent[], options: AppendOptions): Promise<AppendResult> {

@@ -115,6 +115,64 @@ export function describeEventStoreConformance(adapter: string, open: () => Promi
       });
     });
 
+    describe('appendToStreams', () => {
+      it('appends to each stream at its own expected revision, in order, with a result per stream', async () => {
+        await store.append(stream('b'), events(1));
+        const results = await store.appendToStreams([
+          { streamId: stream('a'), events: events(2), expectedRevision: 'no_stream' },
+          { streamId: stream('b'), events: events(1), expectedRevision: 0 },
+        ]);
+        const a = await collect(store.readStream(stream('a')));
+        const b = await collect(store.readStream(stream('b')));
+        expect(results).toEqual([
+          { nextExpectedRevision: 1, position: a[1].position },
+          { nextExpectedRevision: 1, position: b[1].position },
+        ]);
+        expect(a[1].position).toBeLessThan(b[1].position);
+      });
+
+      it('throws a refused append and writes neither it nor any after it; the ones before it stay only without atomicity', async () => {
+        await store.append(stream('b'), events(2));
+        const call = store.appendToStreams([
+          { streamId: stream('a'), events: events(1), expectedRevision: 'no_stream' },
+          { streamId: stream('b'), events: events(1), expectedRevision: 0 },
+          { streamId: stream('c'), events: events(1) },
+        ]);
+        await expect(call).rejects.toMatchObject({ streamId: stream('b'), expected: 0, actual: 1 });
+        await expect(call).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+        expect(await collect(store.readStream(stream('b')))).toHaveLength(2);
+        expect(await collect(store.readStream(stream('c')))).toEqual([]);
+        expect(await collect(store.readStream(stream('a')))).toHaveLength(store.atomicMultiStreamAppend ? 0 : 1);
+      });
+
+      it('refuses bad input anywhere before writing anything: no stream, a stream twice, an invalid append', async () => {
+        await expect(store.appendToStreams([])).rejects.toMatchObject({ reason: 'EMPTY_BATCH' });
+        await expect(
+          store.appendToStreams([
+            { streamId: stream('a'), events: events(1) },
+            { streamId: stream('a'), events: events(1) },
+          ]),
+        ).rejects.toMatchObject({ reason: 'DUPLICATE_STREAM' });
+        await expect(
+          store.appendToStreams([
+            { streamId: stream('a'), events: events(1) },
+            { streamId: stream('b'), events: [] },
+          ]),
+        ).rejects.toBeInstanceOf(InvalidAppendError);
+        expect(await collect(store.readStream(stream('a')))).toEqual([]);
+      });
+
+      it('treats a call whose events were already appended as a no-op retry', async () => {
+        const call = [
+          { streamId: stream('a'), events: events(1), expectedRevision: 'no_stream' as const },
+          { streamId: stream('b'), events: events(2), expectedRevision: 'no_stream' as const },
+        ];
+        const first = await store.appendToStreams(call);
+        await expect(store.appendToStreams(call)).resolves.toEqual(first);
+        expect(await collect(store.readStream(stream('b')))).toHaveLength(2);
+      });
+    });
+
     describe('bad input is refused and writes nothing', () => {
       const circular: Record<string, unknown> = {};
       circular.self = circular;
