@@ -6,7 +6,10 @@
  *  0. the engine's own exec (dockerode, `true` in a base container): the floor of any exec;
  *  2. the same served from a template's pool (each sample waits, untimed, until the pool is full and
  *     nothing is being warmed, as quiet as for a cold sample): the claim, and create-to-first-exec
- *     (the refill the claim starts runs during that exec); the ratio cold / claim at p50;
+ *     (the refill the claim starts runs during that exec); the ratio cold / claim at p50; and, in
+ *     the same conditions, the floor of any call that reaches the scheduler through the REST API
+ *     (`GET /servers/{id}`: the client, the gateway, one gRPC round trip, a read): what a claim
+ *     costs beyond it is the claim's own;
  *  3. a burst of 50 concurrent creates against `min_ready: 10`: hit rate, and the time from the
  *     burst until 10 are ready again;
  *  4. the refill capacity on its own (10 claimed while the template is paused, then resumed: the
@@ -95,6 +98,13 @@ function main(): Promise<void> {
       }
     };
     await readyAtLeast(MIN_READY);
+    const floor: number[] = [];
+    for (let i = 0; i < SAMPLES; i++) {
+      await atRest();
+      const t0 = performance.now();
+      await api('GET', `/servers/${serverId}`);
+      floor.push(performance.now() - t0);
+    }
     const claim: number[] = [];
     const claimToExec: number[] = [];
     let claimMisses = 0;
@@ -140,12 +150,15 @@ function main(): Promise<void> {
 
     const coldS = summary(coldCreate);
     const claimS = summary(claim);
+    const floorS = summary(floor);
     const figures = {
       samples: SAMPLES,
       raw_docker_exec_ms: summary(rawExec),
       cold_create_ms: coldS,
       cold_create_to_first_exec_ms: summary(coldToExec),
       claim_ms: claimS,
+      rest_floor_ms: floorS,
+      claim_over_floor_p50_ms: +(claimS.p50 - floorS.p50).toFixed(2),
       claim_misses: claimMisses,
       claim_create_to_first_exec_ms: summary(claimToExec),
       cold_over_claim_p50: +(coldS.p50 / claimS.p50).toFixed(1),
@@ -156,6 +169,7 @@ function main(): Promise<void> {
     console.log(`raw docker exec of true (the floor): p50 ${figures.raw_docker_exec_ms.p50} ms, p99 ${figures.raw_docker_exec_ms.p99} ms`);
     console.log(`cold create (bypass_prespawn):      p50 ${coldS.p50} ms, p99 ${coldS.p99} ms; create-to-first-exec p50 ${figures.cold_create_to_first_exec_ms.p50} ms`);
     console.log(`prespawned claim:                   p50 ${claimS.p50} ms, p99 ${claimS.p99} ms (targets ≤ 5 / ≤ 25 ms); ${claimMisses} misses`);
+    console.log(`  floor of any call to the scheduler through REST (GET /servers/{id}), same conditions: p50 ${floorS.p50} ms, p99 ${floorS.p99} ms; the claim's own cost at p50: ${figures.claim_over_floor_p50_ms} ms`);
     console.log(`  create-to-first-exec on a hit:    p50 ${figures.claim_create_to_first_exec_ms.p50} ms, p99 ${figures.claim_create_to_first_exec_ms.p99} ms (target p50 ≤ 60 ms)`);
     console.log(`  cold / claim at p50:              ${figures.cold_over_claim_p50}× (target ≥ 50×)`);
     console.log(`burst of ${BURST} against min_ready ${MIN_READY}:   ${burstHits} hits (${(figures.burst.hit_rate * 100).toFixed(0)} %), all answered in ${figures.burst.all_answered_ms} ms, ${MIN_READY} ready again after ${figures.burst.refilled_ms} ms`);
