@@ -5,12 +5,9 @@
  */
 import 'reflect-metadata';
 import { openEventStore } from '@hoody/event-store';
-import { ProjectionRunner } from '@hoody/eventsourcing';
+import { openReadModelDatabase, ProjectionRunner } from '@hoody/eventsourcing';
 import { bootstrapService, loadConfigOrExit } from '@hoody/service-kit';
-import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
 import { createHash, randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import { ensureAdmin } from './admin-bootstrap';
 import { AuthModule } from './auth.module';
 import { AuthCommands } from './commands/auth-commands';
@@ -26,10 +23,8 @@ async function lastPosition(store: ReturnType<typeof openEventStore>): Promise<n
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit(configSchema);
-  mkdirSync(join(config.HOODY_HOME, 'read-models'), { recursive: true });
   const store = openEventStore({ eventStoreUrl: config.EVENTSTORE_URL, home: config.HOODY_HOME, durability: config.HOODY_STORE_DURABILITY });
-  const db = new Database(join(config.HOODY_HOME, 'read-models', 'auth.db'));
-  db.pragma('journal_mode = WAL');
+  const db = openReadModelDatabase(config.HOODY_HOME, 'auth');
   const readModel = new ProjectionRunner(store, db, authProjection);
   readModel.start();
   await readModel.waitFor(await lastPosition(store), 60_000);

@@ -5,11 +5,8 @@
  */
 import 'reflect-metadata';
 import { openEventStore } from '@hoody/event-store';
-import { ProjectionRunner } from '@hoody/eventsourcing';
+import { openReadModelDatabase, ProjectionRunner } from '@hoody/eventsourcing';
 import { bootstrapService, loadConfigOrExit } from '@hoody/service-kit';
-import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { historyConfigSchema } from './config';
 import { HistoryModule } from './history.module';
 import { historyProjection } from './read-model/history-projection';
@@ -23,10 +20,8 @@ async function lastPosition(store: ReturnType<typeof openEventStore>): Promise<n
 async function main(): Promise<void> {
   const config = loadConfigOrExit(historyConfigSchema);
   const log = (line: string) => console.log(line);
-  mkdirSync(join(config.HOODY_HOME, 'read-models'), { recursive: true });
   const store = openEventStore({ eventStoreUrl: config.EVENTSTORE_URL, home: config.HOODY_HOME, durability: config.HOODY_STORE_DURABILITY });
-  const db = new Database(join(config.HOODY_HOME, 'read-models', 'history.db'));
-  db.pragma('journal_mode = WAL');
+  const db = openReadModelDatabase(config.HOODY_HOME, 'history');
   const readModel = new ProjectionRunner(store, db, historyProjection, {
     onError: (e) => log(`history: read model: ${(e as Error).message}`),
   });

@@ -5,13 +5,10 @@
  */
 import 'reflect-metadata';
 import { openEventStore } from '@hoody/event-store';
-import { ProjectionRunner } from '@hoody/eventsourcing';
+import { openReadModelDatabase, ProjectionRunner } from '@hoody/eventsourcing';
 import { connectNats, drainNats, readModelChangePublisher } from '@hoody/messaging';
 import { bootstrapService, loadConfigOrExit } from '@hoody/service-kit';
-import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { AgentClients } from './agents/agent-clients';
 import { AgentMessages } from './agents/agent-messages';
 import { SchedulerCommands } from './commands/scheduler-commands';
@@ -38,10 +35,8 @@ async function lastPosition(store: ReturnType<typeof openEventStore>): Promise<n
 async function main(): Promise<void> {
   const config = loadConfigOrExit(schedulerConfigSchema);
   const log = (line: string) => console.log(line);
-  mkdirSync(join(config.HOODY_HOME, 'read-models'), { recursive: true });
   const store = openEventStore({ eventStoreUrl: config.EVENTSTORE_URL, home: config.HOODY_HOME, durability: config.HOODY_STORE_DURABILITY });
-  const db = new Database(join(config.HOODY_HOME, 'read-models', 'scheduler.db'));
-  db.pragma('journal_mode = WAL');
+  const db = openReadModelDatabase(config.HOODY_HOME, 'scheduler');
   const nc = await connectNats({ servers: config.NATS_URL, name: 'scheduler' });
   // every commit is announced, so caches of answers made from this read model (the gateway's) drop them
   const readModel = new ProjectionRunner(store, db, schedulerProjection, {
