@@ -54,7 +54,7 @@ async function main(): Promise<void> {
   const prespawnQueries = new PrespawnQueries(db);
   const stats = new PrespawnStats(metrics);
   // A claim makes the pool manager look at once, so the pool starts refilling right away.
-  const claims = new PrespawnClaims(commands, prespawnQueries, stats, () => pools.poke());
+  const claims = new PrespawnClaims(commands, prespawnQueries, stats, () => pools.claimed());
   const lifecycle = new ContainerLifecycle(commands, queries, agents, claims, { provisionWaitMs: config.HOODY_SCHEDULER_PROVISION_WAIT_MS, log, metrics });
   const pools = new PoolManager(commands, queries, prespawnQueries, lifecycle, stats, {
     tickMs: config.HOODY_PRESPAWN_TICK_MS,
