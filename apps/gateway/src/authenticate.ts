@@ -3,7 +3,9 @@ import type { Backends } from './backends';
 
 /**
  * Asks the auth service who holds the token; answers are reused for half a second per (token,
- * address, realm host), so a revoked token fails on every gateway within a second.
+ * address, realm host), so a revoked token fails on every gateway within a second. A client that
+ * keeps calling has its token checked again in the background after a quarter second, and does
+ * not wait for the auth service on any request.
  */
 export function tokenAuthenticator(backends: Backends): Authenticator {
   return cachedAuthenticator(

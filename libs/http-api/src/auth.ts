@@ -77,7 +77,10 @@ export function realmFromHost(host: string | undefined, apiDomain: string): stri
 }
 
 export interface CachedAuthenticatorOptions {
-  /** How long a principal is reused (default 500 ms: a revoked token fails within a second). */
+  /**
+   * How long a principal is reused (default 500 ms: a revoked token fails within a second). An
+   * answer is as old as the check that gave it began, never older than this.
+   */
   ttlMs?: number;
   /** Entries kept at most (default 10,000; the oldest go first). */
   maxEntries?: number;
@@ -88,6 +91,9 @@ export interface CachedAuthenticatorOptions {
 /**
  * Wraps an authenticator with a short-lived cache per (token, ip, realm host): concurrent requests
  * with the same token share one call, successes are reused for `ttlMs`, failures are not cached.
+ * Past half of `ttlMs` a request still gets the reused answer while the token is checked again in
+ * the background, so a client that keeps calling never waits for the check (a failed check drops
+ * the answer: the next request asks again, and gets the refusal).
  */
 export function cachedAuthenticator(
   authenticate: Authenticator,
@@ -96,16 +102,37 @@ export function cachedAuthenticator(
   const ttl = options.ttlMs ?? 500;
   const max = options.maxEntries ?? 10_000;
   const now = options.now ?? Date.now;
-  const entries = new Map<string, { expires: number; principal: Promise<Principal> }>();
+  interface Entry {
+    /** When the check that gave `principal` began. */
+    checkedAt: number;
+    principal: Promise<Principal>;
+    rechecking: boolean;
+  }
+  const entries = new Map<string, Entry>();
+
+  const recheck = (key: string, hit: Entry, token: string, context: AuthContext, at: number): void => {
+    hit.rechecking = true;
+    authenticate(token, context).then(
+      (principal) => {
+        if (entries.get(key) === hit) entries.set(key, { checkedAt: at, principal: Promise.resolve(principal), rechecking: false });
+      },
+      () => {
+        if (entries.get(key) === hit) entries.delete(key);
+      },
+    );
+  };
 
   const cached = (token: string, context: AuthContext): Promise<Principal> => {
     const key = `${token}\n${context.ip}\n${context.realmHost ?? ''}`;
     const hit = entries.get(key);
     const at = now();
-    if (hit && hit.expires > at) return hit.principal;
+    if (hit && at < hit.checkedAt + ttl) {
+      if (at >= hit.checkedAt + ttl / 2 && !hit.rechecking) recheck(key, hit, token, context, at);
+      return hit.principal;
+    }
     if (hit) entries.delete(key);
     const principal = authenticate(token, context);
-    entries.set(key, { expires: at + ttl, principal });
+    entries.set(key, { checkedAt: at, principal, rechecking: false });
     principal.catch(() => {
       if (entries.get(key)?.principal === principal) entries.delete(key);
     });

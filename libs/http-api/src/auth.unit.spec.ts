@@ -65,7 +65,7 @@ describe('cachedAuthenticator', () => {
     const auth = cachedAuthenticator(inner, { ttlMs: 500, now: () => clock });
     await Promise.all([auth('hdy_a', context), auth('hdy_a', context)]);
     expect(calls).toBe(1);
-    clock = 499;
+    clock = 249;
     await auth('hdy_a', context);
     expect(calls).toBe(1);
     await auth('hdy_b', context);
@@ -75,6 +75,39 @@ describe('cachedAuthenticator', () => {
     clock = 500;
     await auth('hdy_a', context);
     expect(calls).toBe(5);
+  });
+
+  it('given steady use, rechecks the token in the background past half of ttlMs: no request waits for it', async () => {
+    let answer: (p: Principal) => void = () => undefined;
+    const slow = () => {
+      calls++;
+      return new Promise<Principal>((resolve) => (answer = resolve));
+    };
+    const auth = cachedAuthenticator(slow, { ttlMs: 500, now: () => clock });
+    const first = auth('hdy_a', context);
+    answer(USER);
+    await first;
+    clock = 300;
+    await expect(auth('hdy_a', context)).resolves.toBe(USER); // answered while the recheck is pending
+    expect(calls).toBe(2);
+    await auth('hdy_a', context);
+    expect(calls).toBe(2); // one recheck at a time
+    answer({ ...USER, realmIds: ['rechecked'] });
+    await new Promise((r) => setImmediate(r));
+    clock = 540; // past the first answer's ttl, within the recheck's (dated from 300), before its own recheck
+    await expect(auth('hdy_a', context)).resolves.toMatchObject({ realmIds: ['rechecked'] });
+    expect(calls).toBe(2);
+  });
+
+  it('given a recheck that fails (the token was revoked), the next request asks again and is refused', async () => {
+    const auth = cachedAuthenticator(inner, { ttlMs: 500, now: () => clock });
+    await auth('hdy_a', context);
+    fail = true;
+    clock = 300;
+    await expect(auth('hdy_a', context)).resolves.toBe(USER); // the recheck runs behind this answer
+    await new Promise((r) => setImmediate(r));
+    await expect(auth('hdy_a', context)).rejects.toMatchObject({ code: 'INVALID_TOKEN' });
+    expect(calls).toBe(3);
   });
 
   it('does not cache failures', async () => {
