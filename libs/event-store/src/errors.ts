@@ -1,8 +1,13 @@
-import type { ExpectedRevision } from './port';
+import type { AppendResult, ExpectedRevision } from './port';
 
-/** The stream was not at the revision the caller expected. Nothing was written. */
+/** The stream was not at the revision the caller expected. Nothing was written to it. */
 export class WrongExpectedRevisionError extends Error {
   override readonly name = 'WrongExpectedRevisionError';
+  /**
+   * From `appendToStreams` on a store without multi-stream atomicity: the results of the appends
+   * the call wrote before this one (empty otherwise).
+   */
+  appendedBefore: AppendResult[] = [];
   constructor(
     readonly streamId: string,
     readonly expected: ExpectedRevision,

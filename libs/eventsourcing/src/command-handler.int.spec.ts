@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConcurrencyExhaustedError, createCommandHandler, decideTogether } from './command-handler';
+import { withSequentialAppends } from './testing/sequential-appends';
 
 // A concert with limited seats: the case where a lost update would be visible (overbooking).
 type Command = { type: 'ReserveSeat'; holder: string };
@@ -108,6 +109,32 @@ describe('command handler on the embedded store', () => {
       const holders = async (stream: string) => (await events(stream)).map((e) => (e.data as { holder: string }).holder).sort();
       expect(await holders('concert-9')).toEqual(await holders('concert-10'));
       expect(await holders('concert-9')).toHaveLength(CAPACITY);
+    });
+  });
+
+  describe('on a store without multi-stream atomicity (EventStoreDB: one stream after the other)', () => {
+    // A credit is not idempotent: deciding it twice credits twice.
+    type Credit = { type: 'Credit' };
+    const account: Decider<Credit, { type: 'Credited'; data: object }, { credits: number }> = {
+      initialState: { credits: 0 },
+      decide: () => [{ type: 'Credited', data: {} }],
+      evolve: (state) => ({ credits: state.credits + 1 }),
+    };
+
+    it('given the second stream changes between the two appends, then the retry decides only the second: the first is not written twice', async () => {
+      let interfered = false;
+      const racy = withSequentialAppends(store, async (streamId) => {
+        if (streamId !== 'concert-11' || interfered) return;
+        interfered = true;
+        await store.append('concert-11', [{ type: 'SeatReserved', data: { holder: 'someone-else' } }]);
+      });
+      const [credit, seat] = await decideTogether(racy, [
+        { streamId: 'account-1', decider: account, command: { type: 'Credit' } },
+        { streamId: 'concert-11', decider: concert, command: { type: 'ReserveSeat', holder: 'ann' } },
+      ] as const);
+      expect(await events('account-1')).toHaveLength(1);
+      expect(credit).toMatchObject({ state: { credits: 1 }, revision: 0 });
+      expect(seat).toMatchObject({ state: { reserved: ['someone-else', 'ann'] }, revision: 1 });
     });
   });
 });

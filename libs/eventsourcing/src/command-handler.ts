@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Decider, DomainEvent } from '@hoody/decider';
-import { WrongExpectedRevisionError, type EventMetadata, type EventStore } from '@hoody/event-store';
+import { WrongExpectedRevisionError, type AppendResult, type EventMetadata, type EventStore } from '@hoody/event-store';
 
 export interface CommandHandlerOptions {
   /** Attempts before a conflict is given up (default 5). */
@@ -55,9 +55,9 @@ type ResultOf<T> = T extends CommandStep<unknown, infer E, infer S> ? CommandRes
  * times. Rejections from a decider propagate untouched, before anything is written.
  *
  * With several steps (a name reservation and the aggregate that takes the name) the appends go to
- * the store in one call, in step order: all or nothing on the embedded store; on a store without
- * multi-stream atomicity the steps before a refused one stay written, and are found already done
- * when the call is retried (see EventStore.appendToStreams).
+ * the store in one call, in step order: all or nothing on the embedded store. On a store without
+ * multi-stream atomicity the steps before a refused one stay written (the refusal reports them):
+ * they are done, and a retry decides only the steps from the refused one on.
  */
 export async function decideTogether<const T extends readonly AnyStep[]>(
   store: EventStore,
@@ -67,10 +67,12 @@ export async function decideTogether<const T extends readonly AnyStep[]>(
 ): Promise<{ [K in keyof T]: ResultOf<T[K]> }> {
   const maxAttempts = options.maxAttempts ?? 5;
   const backoffMs = options.backoffMs ?? 2;
+  // Step index → what it wrote in an earlier attempt (only on a store without multi-stream atomicity).
+  const done = new Map<number, Decided & { result: AppendResult }>();
   for (let attempt = 1; ; attempt++) {
-    const decided = [];
-    for (const step of steps) decided.push(await decide(store, step));
-    const writing = decided.filter((d) => d.events.length > 0);
+    const decided: Decided[] = [];
+    for (const [i, step] of steps.entries()) decided.push(done.get(i) ?? (await decide(store, step)));
+    const writing = decided.filter((d) => d.events.length > 0 && !done.has(decided.indexOf(d)));
     try {
       const appended =
         writing.length === 0
@@ -83,7 +85,7 @@ export async function decideTogether<const T extends readonly AnyStep[]>(
               })),
             );
       return decided.map((d, i) => {
-        const result = appended[writing.indexOf(d)];
+        const result = done.get(i)?.result ?? appended[writing.indexOf(d)];
         if (!result) return { events: d.events, state: d.state, revision: d.revision };
         const step = steps[i];
         return {
@@ -95,13 +97,21 @@ export async function decideTogether<const T extends readonly AnyStep[]>(
       }) as { [K in keyof T]: ResultOf<T[K]> };
     } catch (error) {
       if (!(error instanceof WrongExpectedRevisionError)) throw error;
+      error.appendedBefore.forEach((result, k) => done.set(decided.indexOf(writing[k]), { ...writing[k], result }));
       if (attempt >= maxAttempts) throw new ConcurrencyExhaustedError(error.streamId, attempt);
       await sleep(backoffMs * 2 ** (attempt - 1) * (0.5 + Math.random()));
     }
   }
 }
 
-async function decide(store: EventStore, { streamId, decider, command }: AnyStep) {
+interface Decided {
+  streamId: string;
+  state: unknown;
+  revision: number | 'no_stream';
+  events: DomainEvent[];
+}
+
+async function decide(store: EventStore, { streamId, decider, command }: AnyStep): Promise<Decided> {
   let state = decider.initialState;
   let revision: number | 'no_stream' = 'no_stream';
   for await (const recorded of store.readStream(streamId)) {

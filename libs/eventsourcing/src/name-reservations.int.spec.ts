@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NameReservations } from './name-reservations';
+import { withSequentialAppends } from './testing/sequential-appends';
 
 // A crash between reserving a name and recording its holder must not lock the name forever.
 
@@ -89,6 +90,20 @@ describe('name reservations', () => {
       clock += 61_000;
       await names.reserveWith('name-g', 'g1', create('g1', 'g'));
       expect(await typesOf('name-g')).toEqual(['NameReserved:ghost', 'NameReleased:ghost', 'NameReserved:g1']);
+    });
+
+    it('on a store without multi-stream atomicity, given the holder refuses after the reservation landed, then the name is given back', async () => {
+      const racy = withSequentialAppends(store, async (streamId) => {
+        // another writer creates thing-h1 between the reservation and the thing
+        if (streamId === 'thing-h1') await store.append('thing-h1', [{ id: randomUUID(), type: 'ThingCreated', data: { name: 'other' } }]).catch(() => undefined);
+      });
+      const bearsName = async (id: string, stream: string) => {
+        for await (const e of store.readStream(`thing-${id}`)) if (`name-${(e.data as { name: string }).name}` === stream) return true;
+        return false;
+      };
+      const sequentialNames = new NameReservations(racy, { holderStream: (id) => `thing-${id}`, holds: bearsName, now: () => new Date(clock) });
+      await expect(sequentialNames.reserveWith('name-h', 'h1', create('h1', 'h'))).rejects.toMatchObject({ code: 'ALREADY_EXISTS' });
+      expect(await typesOf('name-h')).toEqual(['NameReserved:h1', 'NameReleased:h1']);
     });
   });
 });

@@ -59,7 +59,11 @@ export class NameReservations {
     try {
       return await together();
     } catch (error) {
-      if (!(error instanceof CommandRejected && error.code === 'NAME_TAKEN')) throw error;
+      if (!(error instanceof CommandRejected && error.code === 'NAME_TAKEN')) {
+        // Without multi-stream atomicity the reservation may have landed without the holder's command.
+        if (!this.store.atomicMultiStreamAppend && !(await this.holds(ownerId, stream))) await this.release(stream, ownerId, metadata);
+        throw error;
+      }
       if (!(await this.releaseAbandoned(stream, metadata))) throw error;
       return together();
     }
@@ -76,9 +80,13 @@ export class NameReservations {
     const { holder, since } = fold(nameReservationDecider, events);
     if (holder === null || since === null) return true; // released meanwhile: try again
     if (this.options.now().getTime() - Date.parse(since) < this.graceMs) return false;
-    if (await (this.options.holds ?? ((id) => this.holderExists(id)))(holder, stream)) return false;
+    if (await this.holds(holder, stream)) return false;
     await this.release(stream, holder, metadata);
     return true;
+  }
+
+  private holds(holderId: string, stream: string): Promise<boolean> {
+    return this.options.holds ? this.options.holds(holderId, stream) : this.holderExists(holderId);
   }
 
   private async holderExists(holderId: string): Promise<boolean> {

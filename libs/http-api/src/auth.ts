@@ -106,6 +106,8 @@ export function cachedAuthenticator(
     /** When the check that gave `principal` began. */
     checkedAt: number;
     principal: Promise<Principal>;
+    /** Whether `principal` has its answer: a check still running is not doubled by a recheck. */
+    settled: boolean;
     rechecking: boolean;
   }
   const entries = new Map<string, Entry>();
@@ -114,7 +116,9 @@ export function cachedAuthenticator(
     hit.rechecking = true;
     authenticate(token, context).then(
       (principal) => {
-        if (entries.get(key) === hit) entries.set(key, { checkedAt: at, principal: Promise.resolve(principal), rechecking: false });
+        if (entries.get(key) !== hit) return;
+        entries.delete(key); // in use: to the back of the eviction order
+        entries.set(key, { checkedAt: at, principal: Promise.resolve(principal), settled: true, rechecking: false });
       },
       () => {
         if (entries.get(key) === hit) entries.delete(key);
@@ -127,15 +131,19 @@ export function cachedAuthenticator(
     const hit = entries.get(key);
     const at = now();
     if (hit && at < hit.checkedAt + ttl) {
-      if (at >= hit.checkedAt + ttl / 2 && !hit.rechecking) recheck(key, hit, token, context, at);
+      if (at >= hit.checkedAt + ttl / 2 && hit.settled && !hit.rechecking) recheck(key, hit, token, context, at);
       return hit.principal;
     }
     if (hit) entries.delete(key);
     const principal = authenticate(token, context);
-    entries.set(key, { checkedAt: at, principal, rechecking: false });
-    principal.catch(() => {
-      if (entries.get(key)?.principal === principal) entries.delete(key);
-    });
+    const entry: Entry = { checkedAt: at, principal, settled: false, rechecking: false };
+    entries.set(key, entry);
+    principal.then(
+      () => (entry.settled = true),
+      () => {
+        if (entries.get(key) === entry) entries.delete(key);
+      },
+    );
     if (entries.size > max) entries.delete(entries.keys().next().value as string);
     return principal;
   };

@@ -99,6 +99,34 @@ describe('cachedAuthenticator', () => {
     expect(calls).toBe(2);
   });
 
+  it('given a first check slower than half of ttlMs, then no recheck doubles it', async () => {
+    let answer: (p: Principal) => void = () => undefined;
+    const slow = () => {
+      calls++;
+      return new Promise<Principal>((resolve) => (answer = resolve));
+    };
+    const auth = cachedAuthenticator(slow, { ttlMs: 500, now: () => clock });
+    const first = auth('hdy_a', context);
+    clock = 300;
+    const second = auth('hdy_a', context);
+    answer(USER);
+    await Promise.all([first, second]);
+    expect(calls).toBe(1);
+  });
+
+  it('given maxEntries, then a token in steady use is not the first evicted', async () => {
+    const auth = cachedAuthenticator(inner, { ttlMs: 500, maxEntries: 2, now: () => clock });
+    await auth('hdy_busy', context);
+    await auth('hdy_other', context);
+    clock = 300;
+    await auth('hdy_busy', context); // rechecked in the background: in use
+    await new Promise((r) => setImmediate(r));
+    await auth('hdy_new', context); // one over the limit: the least recently checked goes
+    const before = calls;
+    await auth('hdy_busy', context);
+    expect(calls).toBe(before);
+  });
+
   it('given a recheck that fails (the token was revoked), the next request asks again and is refused', async () => {
     const auth = cachedAuthenticator(inner, { ttlMs: 500, now: () => clock });
     await auth('hdy_a', context);

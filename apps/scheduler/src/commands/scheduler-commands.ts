@@ -110,8 +110,6 @@ export class SchedulerCommands {
       result = await this.containerNames.reserveWith(name, containerId, step, metadata);
     } catch (error) {
       if (error instanceof CommandRejected && error.code === 'NAME_TAKEN') throw new CommandRejected('NAME_TAKEN', `a container named ${containerName} exists in this project`);
-      // A store without multi-stream atomicity may have kept the reservation of a refused command.
-      if (!this.store.atomicMultiStreamAppend) await this.containerNames.release(name, containerId, metadata);
       throw error;
     }
     await this.settle(result.position);

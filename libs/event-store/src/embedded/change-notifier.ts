@@ -81,7 +81,7 @@ export class ChangeNotifier {
 
   /** Another process's commit, or this process's own (already announced by `changed`), or one on its way. */
   private walWritten(): void {
-    this.hotUntil = Date.now() + HOT_WINDOW_MS;
+    this.hotUntil = performance.now() + HOT_WINDOW_MS;
     if (!this.otherCommitted() && this.waiters.size > 0) this.schedulePoll();
   }
 
@@ -96,7 +96,7 @@ export class ChangeNotifier {
 
   /** Polls soon: at the fast pace when it is due, without pushing back a poll already that near. */
   private schedulePoll(): void {
-    const fast = !this.watcher || Date.now() < this.hotUntil;
+    const fast = !this.watcher || performance.now() < this.hotUntil;
     if (this.timer && (this.timerFast || !fast)) return;
     this.stopPolling();
     this.timerFast = fast;

@@ -544,7 +544,14 @@ export class EsdbEventStore implements EventStore {
     validateStreamAppends(appends);
     for (const { streamId, events, expectedRevision } of appends) prepareAppend(streamId, events, { expectedRevision });
     const results: AppendResult[] = [];
-    for (const { streamId, events, expectedRevision } of appends) results.push(await this.append(streamId, events, { expectedRevision }));
+    for (const { streamId, events, expectedRevision } of appends) {
+      try {
+        results.push(await this.append(streamId, events, { expectedRevision }));
+      } catch (error) {
+        if (error instanceof WrongExpectedRevisionError) error.appendedBefore = results;
+        throw error;
+      }
+    }
     return results;
   }
 

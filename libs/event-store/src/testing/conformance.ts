@@ -142,7 +142,10 @@ export function describeEventStoreConformance(adapter: string, open: () => Promi
         await expect(call).rejects.toBeInstanceOf(WrongExpectedRevisionError);
         expect(await collect(store.readStream(stream('b')))).toHaveLength(2);
         expect(await collect(store.readStream(stream('c')))).toEqual([]);
-        expect(await collect(store.readStream(stream('a')))).toHaveLength(store.atomicMultiStreamAppend ? 0 : 1);
+        const a = await collect(store.readStream(stream('a')));
+        expect(a).toHaveLength(store.atomicMultiStreamAppend ? 0 : 1);
+        // what stayed is reported with the refusal
+        await expect(call).rejects.toMatchObject({ appendedBefore: a.map((e) => ({ nextExpectedRevision: 0, position: e.position })) });
       });
 
       it('refuses bad input anywhere before writing anything: no stream, a stream twice, an invalid append', async () => {
