@@ -77,13 +77,18 @@ describe('cachedAuthenticator', () => {
     expect(calls).toBe(5);
   });
 
-  it('given steady use, rechecks the token in the background past half of ttlMs: no request waits for it', async () => {
-    let answer: (p: Principal) => void = () => undefined;
-    const slow = () => {
+  /** An auth service that answers when the test says so (`answer` settles the latest call). */
+  const answeredByHand = () => {
+    let settle: (p: Principal) => void = () => undefined;
+    const manual = () => {
       calls++;
-      return new Promise<Principal>((resolve) => (answer = resolve));
+      return new Promise<Principal>((resolve) => (settle = resolve));
     };
-    const auth = cachedAuthenticator(slow, { ttlMs: 500, now: () => clock });
+    return { auth: cachedAuthenticator(manual, { ttlMs: 500, now: () => clock }), answer: (p: Principal) => settle(p) };
+  };
+
+  it('given steady use, rechecks the token in the background past half of ttlMs: no request waits for it', async () => {
+    const { auth, answer } = answeredByHand();
     const first = auth('hdy_a', context);
     answer(USER);
     await first;
@@ -100,12 +105,7 @@ describe('cachedAuthenticator', () => {
   });
 
   it('given a first check slower than half of ttlMs, then no recheck doubles it', async () => {
-    let answer: (p: Principal) => void = () => undefined;
-    const slow = () => {
-      calls++;
-      return new Promise<Principal>((resolve) => (answer = resolve));
-    };
-    const auth = cachedAuthenticator(slow, { ttlMs: 500, now: () => clock });
+    const { auth, answer } = answeredByHand();
     const first = auth('hdy_a', context);
     clock = 300;
     const second = auth('hdy_a', context);
