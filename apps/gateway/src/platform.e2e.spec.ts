@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { joinServer, launcher } from './testing/launcher';
+import { curlPrespawnedCreate } from './testing/seed-examples';
 
 const root = resolve(__dirname, '../../..');
 
@@ -126,15 +127,7 @@ describe('the platform through its REST API, SDK and CLI', () => {
     expect(sdk.data).toMatchObject({ name: 'prespawned', status: 'running', project_id: PROJECT_ID });
     // curl
     PROJECT_ID = await newProject('seed-curl');
-    const curl = await promisify(execFile)(
-      'bash',
-      [
-        '-c',
-        `curl -s -X POST "${base}/api/v1/projects/$PROJECT_ID/containers" -H "Authorization: Bearer $HOODY_TOKEN" -H "Content-Type: application/json" -d '{ "server_id": "'"$SERVER_ID"'", "name": "prespawned", "hoody_kit": true, "prespawn": true }'`,
-      ],
-      { env: { ...process.env, PROJECT_ID, SERVER_ID, HOODY_TOKEN: adminToken } },
-    );
-    const curled = JSON.parse(curl.stdout);
+    const curled = await curlPrespawnedCreate(base, { PROJECT_ID, SERVER_ID, HOODY_TOKEN: adminToken });
     expect(curled).toMatchObject({ statusCode: 201, data: { name: 'prespawned', status: 'running' } });
 
     const docker = await dockerContainerOf(curled.data.id);

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { launcher } from './testing/launcher';
+import { curlPrespawnedCreate } from './testing/seed-examples';
 
 const root = resolve(__dirname, '../../..');
 const PORT_BASE = 24000;
@@ -91,15 +92,7 @@ describe('prespawn through the REST API, SDK and CLI', () => {
     expect((await exec(sdk.data.id)).data.stdout).toBe('ready\n');
     // curl
     PROJECT_ID = await newProject('seed-curl');
-    const curl = await promisify(execFile)(
-      'bash',
-      [
-        '-c',
-        `curl -s -X POST "${base}/api/v1/projects/$PROJECT_ID/containers" -H "Authorization: Bearer $HOODY_TOKEN" -H "Content-Type: application/json" -d '{ "server_id": "'"$SERVER_ID"'", "name": "prespawned", "hoody_kit": true, "prespawn": true }'`,
-      ],
-      { env: { ...process.env, PROJECT_ID, SERVER_ID, HOODY_TOKEN: token } },
-    );
-    const curled = JSON.parse(curl.stdout);
+    const curled = await curlPrespawnedCreate(base, { PROJECT_ID, SERVER_ID, HOODY_TOKEN: token });
     expect(curled).toMatchObject({ statusCode: 201, data: { name: 'prespawned', status: 'running', prespawn: true } });
     expect((await exec(curled.data.id)).data.stdout).toBe('ready\n');
 

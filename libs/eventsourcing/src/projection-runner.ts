@@ -47,16 +47,15 @@ export class ProjectionRunner {
   private waiters = new Set<Waiter>();
   /** The last failure; cleared as soon as an event is applied again. */
   failure?: unknown;
-  private readonly getCheckpoint: Database.Statement<[string], { position: number }>;
   private readonly setCheckpoint: Database.Statement<[string, number]>;
   /** Applies the wanted events of a batch and moves the stored checkpoint to `through`, in one transaction. */
   private readonly applyBatch: Database.Transaction<(wanted: RecordedEvent[], through: number) => void>;
   /**
-   * How far the runner has read past the stored checkpoint through events it does not want: those
-   * move it in memory only, without a write or a change notice (the read model did not change).
-   * After a restart they are read again and skipped again.
+   * How far the runner has read. Events it does not want move it in memory only, without a write or
+   * a change notice (the read model did not change): after a restart they are read again and skipped
+   * again. The runner is the only writer of its stored checkpoint, so it is read once, at start.
    */
-  private passed = 0;
+  private position: number;
 
   constructor(
     private readonly store: EventStore,
@@ -66,7 +65,6 @@ export class ProjectionRunner {
   ) {
     db.exec('CREATE TABLE IF NOT EXISTS projection_checkpoints (projection TEXT PRIMARY KEY, position INTEGER NOT NULL)');
     db.exec('CREATE TABLE IF NOT EXISTS projection_versions (projection TEXT PRIMARY KEY, version INTEGER NOT NULL)');
-    this.getCheckpoint = db.prepare('SELECT position FROM projection_checkpoints WHERE projection = ?');
     this.setCheckpoint = db.prepare(
       'INSERT INTO projection_checkpoints (projection, position) VALUES (?, ?) ON CONFLICT (projection) DO UPDATE SET position = excluded.position',
     );
@@ -82,6 +80,7 @@ export class ProjectionRunner {
         projection.version,
       );
     }).immediate();
+    this.position = (db.prepare('SELECT position FROM projection_checkpoints WHERE projection = ?').get(projection.name) as { position: number } | undefined)?.position ?? 0;
     this.applyBatch = db.transaction((wanted: RecordedEvent[], through: number) => {
       for (const event of wanted) this.projection.apply(this.db, event);
       this.setCheckpoint.run(this.projection.name, through);
@@ -94,18 +93,18 @@ export class ProjectionRunner {
    * projection wants is in the read model.
    */
   get checkpoint(): number {
-    return Math.max(this.getCheckpoint.get(this.projection.name)?.position ?? 0, this.passed);
+    return this.position;
   }
 
   /** Applies events (already-applied ones are skipped); exposed so redelivery can be tested. */
   apply(events: RecordedEvent[]): void {
-    const from = this.checkpoint;
+    const from = this.position;
     const fresh = events.filter((e) => e.position > from);
     if (fresh.length > 0) {
       const through = fresh[fresh.length - 1].position;
       const wanted = fresh.filter((e) => matchesFilter(e, this.projection.filter));
       if (wanted.length > 0) this.applyBatch.immediate(wanted, through);
-      this.passed = through;
+      this.position = through;
       if (wanted.length > 0) this.options.onCommitted?.(through);
     }
     this.failure = undefined;
@@ -142,7 +141,7 @@ export class ProjectionRunner {
         this.setCheckpoint.run(this.projection.name, 0);
       })
       .immediate();
-    this.passed = 0;
+    this.position = 0;
     this.start();
   }
 

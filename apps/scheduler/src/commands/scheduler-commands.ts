@@ -25,6 +25,16 @@ function checkName(name: string): void {
   if (!CONTAINER_NAME_PATTERN.test(name)) throw new CommandRejected('VALIDATION_FAILED', 'name: 3-100 characters of letters, digits, _ and -');
 }
 
+/** A NAME_TAKEN refusal, told in the caller's terms (which name, where). */
+async function sayingWhichName<T>(work: Promise<T>, message: string): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (error instanceof CommandRejected && error.code === 'NAME_TAKEN') throw new CommandRejected('NAME_TAKEN', message);
+    throw error;
+  }
+}
+
 /** Time and ids come from outside, so that tests can pin them. */
 export interface SchedulerEnvironment {
   now(): Date;
@@ -105,13 +115,7 @@ export class SchedulerCommands {
     checkName(containerName);
     const name = streams.containerName(projectId, containerName);
     const step = { streamId: streams.container(containerId), decider: containerDecider, command };
-    let result;
-    try {
-      result = await this.containerNames.reserveWith(name, containerId, step, metadata);
-    } catch (error) {
-      if (error instanceof CommandRejected && error.code === 'NAME_TAKEN') throw new CommandRejected('NAME_TAKEN', `a container named ${containerName} exists in this project`);
-      throw error;
-    }
+    const result = await sayingWhichName(this.containerNames.reserveWith(name, containerId, step, metadata), `a container named ${containerName} exists in this project`);
     await this.settle(result.position);
   }
 
@@ -227,12 +231,7 @@ export class SchedulerCommands {
   // ------------------------------------------------------------------------------------------------
 
   private async reserve(names: NameReservations, stream: string, ownerId: string, message: string, metadata: EventMetadata): Promise<void> {
-    try {
-      await names.reserve(stream, ownerId, metadata);
-    } catch (error) {
-      if (error instanceof CommandRejected && error.code === 'NAME_TAKEN') throw new CommandRejected('NAME_TAKEN', message);
-      throw error;
-    }
+    await sayingWhichName(names.reserve(stream, ownerId, metadata), message);
   }
 
   private async settle(position: number | undefined): Promise<void> {

@@ -38,6 +38,13 @@ export interface PoolFigures {
 }
 
 /**
+ * How long the look after a claim waits: the claim's answer goes back through gRPC and the gateway
+ * in a few ms, and the refill's engine work (the agent, dockerd) would take the same 2 cores from it.
+ * Next to a warm-up of hundreds of ms, the wait costs the refill nothing that matters.
+ */
+const LOOK_AFTER_CLAIM_MS = 20;
+
+/**
  * Keeps every (template, server) pool at its target: a reconciliation loop over the read model.
  * Each look retires what cannot be claimed any more (stopped or failed warm containers, an older
  * generation of the template, containers of deleted templates or of servers the template left,
@@ -48,13 +55,6 @@ export interface PoolFigures {
  * warm containers still `creating` are provisioned again by reconciliation, retirements still
  * `deleting` are finished there too.
  */
-/**
- * How long the look after a claim waits: the claim's answer goes back through gRPC and the gateway
- * in a few ms, and the refill's engine work (the agent, dockerd) would take the same 2 cores from it.
- * Next to a warm-up of hundreds of ms, the wait costs the refill nothing that matters.
- */
-const LOOK_AFTER_CLAIM_MS = 20;
-
 export class PoolManager {
   private timer?: NodeJS.Timeout;
   private looking?: Promise<void>;
