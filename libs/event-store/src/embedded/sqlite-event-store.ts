@@ -71,14 +71,18 @@ function toRecorded(row: EventRow): RecordedEvent {
 
 /**
  * The embedded event store: one SQLite file in WAL mode, shared safely by every process of a
- * machine. Appends that arrive in the same tick share one transaction (group commit), each call
- * still checked against its own expected revisions and written all or nothing.
+ * machine. Appends that arrive together share one transaction (group commit), each call still
+ * checked against its own expected revisions and written all or nothing. "Together" depends on
+ * what a commit costs: without an fsync (durability `process`) a commit is cheaper than a turn of
+ * the event loop, so the appends of the current task are gathered (a microtask); with one
+ * (`power`) the commit waits a turn for the appends of other I/O callbacks too (setImmediate).
  */
 export class SqliteEventStore implements EventStore {
   private readonly db: Database.Database;
   private readonly notifier: ChangeNotifier;
   private queue: PendingAppend[] = [];
   private flushScheduled = false;
+  private readonly scheduleFlush: (flush: () => void) => void;
   private lockWaitSince?: number;
   private closed = false;
   private readonly subscriptions = new Set<Subscription>();
@@ -107,6 +111,7 @@ export class SqliteEventStore implements EventStore {
     this.db.pragma('mmap_size = 268435456');
     this.db.pragma('cache_size = -65536');
     this.db.pragma(`synchronous = ${options.durability === 'power' ? 'FULL' : 'NORMAL'}`);
+    this.scheduleFlush = options.durability === 'power' ? setImmediate : queueMicrotask;
     this.db.transaction(() => migrate(this.db)).immediate();
     // From now on short: SQLite's busy wait blocks the event loop. Longer waits for another
     // process's write lock happen in flush(), asynchronously.
@@ -141,7 +146,8 @@ export class SqliteEventStore implements EventStore {
         }
       }),
     );
-    this.notifier = new ChangeNotifier(path, () => this.db.pragma('data_version', { simple: true }) as number, options.pollIntervalMs ?? 10);
+    const dataVersion = this.db.prepare('PRAGMA data_version').pluck();
+    this.notifier = new ChangeNotifier(path, () => dataVersion.get() as number, options.pollIntervalMs ?? 10);
   }
 
   async append(streamId: string, events: NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
@@ -166,7 +172,7 @@ export class SqliteEventStore implements EventStore {
       this.queue.push({ appends: prepared, resolve, reject });
       if (!this.flushScheduled) {
         this.flushScheduled = true;
-        setImmediate(() => this.flush());
+        this.scheduleFlush(() => this.flush());
       }
     });
   }
