@@ -37,6 +37,7 @@ describe('prespawn: warm containers on a real engine, claimed through the schedu
   let alice: common.Principal;
   let serverId: string;
   let projectId: string;
+  let agentEnv: Record<string, string> = {};
 
   const as = (principal: common.Principal) => setPrincipal(new Metadata(), principal);
   async function principalOf(secret: string): Promise<common.Principal> {
@@ -65,6 +66,7 @@ describe('prespawn: warm containers on a real engine, claimed through the schedu
       serverName,
       heartbeatMs: HEARTBEAT_MS,
       schedulerEnv: { HOODY_PRESPAWN_TICK_MS: '100', HOODY_PRESPAWN_BACKOFF_MS: '100', HOODY_PRESPAWN_DEGRADE_AFTER: '2' },
+      agentEnv: () => agentEnv,
     });
     ({ auth: authService, agent: agentService, scheduler: schedulerService } = stack);
     await Promise.all([authService.start(), agentService.start(), schedulerService.start()]);
@@ -221,6 +223,53 @@ describe('prespawn: warm containers on a real engine, claimed through the schedu
     const { container } = await create('from-default', { prespawn: true });
     expect(container).toMatchObject({ prespawn: true, status: S.RUNNING });
     expect((await prespawn.setServerPrespawnCount({ serverId, prespawnCount: 0 }, as(admin))).server?.prespawnCount).toBe(0);
+  });
+
+  it('fills a server no further than its max_containers, and a warm container gives its place up to a create that needs it', async () => {
+    const capacity = async () => (await servers.getServer({ id: serverId }, as(admin))).server?.containerCapacity as scheduler.ContainerCapacity;
+    // the server without the earlier tests' pools and with nothing being created or removed, then
+    // restarted with room for two more containers than it holds
+    for (const t of (await prespawn.listTemplates({ page: undefined }, as(admin))).templates) {
+      if (!t.defaultForServerId) await prespawn.deleteTemplate({ id: t.id }, as(admin));
+    }
+    await eventually('no warm container and nothing in transit on the server', async () => {
+      const all = (await containers.listContainers({ page: { page: 1, limit: 100, sortBy: '', sortOrder: 0 }, realmId: '', includePrespawn: true, projectId: '', serverId: '' }, as(admin))).containers;
+      return all.every((c) => c.projectId !== '' && c.status !== S.CREATING && c.status !== S.DELETING) ? true : undefined;
+    });
+    const used = (await capacity()).used;
+    agentEnv = { HOODY_AGENT_MAX_CONTAINERS: String(used + 2) };
+    await agentService.stop();
+    await agentService.start();
+    await eventually('the server to report its new max', async () => ((await capacity()).max === used + 2 ? true : undefined));
+    try {
+      // two pools wanting 2 each share the 2 places, and never take a third
+      const a = await newTemplate({ name: 'cap-a', minReady: 2, maxReady: 2 });
+      const b = await newTemplate({ name: 'cap-b', minReady: 2, maxReady: 2 });
+      let most = 0;
+      await eventually('both places to be warm', async () => {
+        most = Math.max(most, (await capacity()).used);
+        const ready = (await statusOf(a.id)).ready + (await statusOf(b.id)).ready;
+        return ready === 2 ? true : undefined;
+      });
+      for (let i = 0; i < 10; i++) {
+        most = Math.max(most, (await capacity()).used);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(most).toBe(used + 2);
+
+      // a create the pools cannot serve takes a warm container's place, twice; then the server is full
+      expect((await create('cap-cold-1', { bypassPrespawn: true })).container).toMatchObject({ status: S.RUNNING, prespawn: false });
+      expect((await create('cap-cold-2', { hoodyKit: false })).container).toMatchObject({ status: S.RUNNING, prespawn: false });
+      expect(await capacity()).toMatchObject({ used: used + 2, max: used + 2 });
+      expect((await warmOf(a.id)).length + (await warmOf(b.id)).length).toBe(0);
+      expect(await rpcFailure(create('cap-cold-3', { bypassPrespawn: true }))).toMatchObject({ errorCode: 'SERVER_CAPACITY_REACHED' });
+      for (const t of [a, b]) await prespawn.deleteTemplate({ id: t.id }, as(admin));
+    } finally {
+      agentEnv = {};
+      await agentService.stop();
+      await agentService.start();
+      await eventually('the server to report its usual max', async () => ((await capacity()).max > used + 2 ? true : undefined));
+    }
   });
 
   it('survives a scheduler killed with SIGKILL during a storm of claims: every warm container is ready or claimed by exactly one caller, none orphaned', async () => {

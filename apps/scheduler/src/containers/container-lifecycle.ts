@@ -154,7 +154,13 @@ export class ContainerLifecycle {
         const warm = await this.claims.claim(caller, { projectId: project.id, server, settings, spec: input.spec, triggeredBy: triggeredBy(caller) }, metadata);
         if (warm) return warm;
       }
-      const onServer = this.queries.server(server.id)?.containersUsed ?? 0;
+      let onServer = this.queries.server(server.id)?.containersUsed ?? 0;
+      // Warm containers hold places only while nobody needs them: a full server gives one up.
+      const yielding = onServer >= server.maxContainers ? this.claims.placeToYield(server.id) : undefined;
+      if (yielding) {
+        await this.retireWarm(yielding);
+        onServer = this.queries.server(server.id)?.containersUsed ?? 0;
+      }
       if (onServer >= server.maxContainers) {
         throw new CommandRejected('SERVER_CAPACITY_REACHED', `server ${server.name} holds at most ${server.maxContainers} containers`);
       }
@@ -321,10 +327,18 @@ export class ContainerLifecycle {
       .catch((error: Error) => this.options.log(`scheduler: autostarting container ${containerId} failed: ${error.message}`));
   }
 
-  /** Warms a container for a prespawn template: recorded `creating`, then provisioned like any other. Resolves once it is ready or failed. */
+  /**
+   * Warms a container for a prespawn template: recorded `creating`, then provisioned like any other.
+   * Resolves once it is ready or failed; refused (SERVER_CAPACITY_REACHED) when the server is full.
+   */
   async warm(input: { serverId: string; templateId: string; generation: number; spec: ContainerSpec; environmentVars: Record<string, string> }): Promise<ContainerRow> {
     const containerId = this.commands.newId();
-    await this.commands.container(containerId, { type: 'RequestWarmContainer', containerId, ...input, triggeredBy: SYSTEM.prespawn, at: this.commands.now() }, systemMetadata(SYSTEM.prespawn));
+    // Counted and recorded under the lock cold creates take: a pool never takes a server's last place from under one.
+    await this.locks.run('placement', async () => {
+      const server = this.queries.server(input.serverId);
+      if (!server || server.containersUsed >= server.maxContainers) throw new CommandRejected('SERVER_CAPACITY_REACHED', `server ${server?.name ?? input.serverId} is full`);
+      await this.commands.container(containerId, { type: 'RequestWarmContainer', containerId, ...input, triggeredBy: SYSTEM.prespawn, at: this.commands.now() }, systemMetadata(SYSTEM.prespawn));
+    });
     await this.provision(containerId);
     return this.mustExist(containerId);
   }

@@ -1,4 +1,5 @@
 import type { common } from '@hoody/contracts';
+import { CommandRejected } from '@hoody/decider';
 import { planPool, poolTarget, type WarmContainerView } from '@hoody/scheduler-domain';
 import type { SchedulerCommands } from '../commands/scheduler-commands';
 import { SYSTEM, systemMetadata, type ContainerLifecycle } from '../containers/container-lifecycle';
@@ -127,11 +128,13 @@ export class PoolManager {
     const templates = this.prespawn.liveTemplates();
     const warm = this.prespawn.warmContainers();
     const servers = this.queries.allServers();
+    // Free places per server, shared by every pool on it during this look.
+    const free = new Map(servers.map((s) => [s.id, Math.max(0, s.maxContainers - s.containersUsed)]));
     const figures = new Map<string, PoolFigures>();
     for (const template of templates) {
       for (const server of this.serversOf(template, servers)) {
         const mine = warm.filter((w) => w.templateId === template.id && w.serverId === server.id);
-        figures.set(key(template.id, server.id), await this.lookAt(template, server, mine));
+        figures.set(key(template.id, server.id), await this.lookAt(template, server, mine, free));
       }
     }
     // Warm containers no pool accounts for: of deleted templates, or of servers their template left.
@@ -139,7 +142,7 @@ export class PoolManager {
     this.figures = figures;
   }
 
-  private async lookAt(template: TemplateRow, server: ServerRow, containers: WarmRow[]): Promise<PoolFigures> {
+  private async lookAt(template: TemplateRow, server: ServerRow, containers: WarmRow[], free: Map<string, number>): Promise<PoolFigures> {
     const poolKey = key(template.id, server.id);
     const views: WarmContainerView[] = containers.map((w) => ({
       containerId: w.id,
@@ -155,15 +158,17 @@ export class PoolManager {
       recentClaims: this.stats.recentClaims(template.id, server.id),
       windowMs: DEMAND_WINDOW_MS,
       refillMs: this.stats.refillTime(template.id, server.id),
-      room: containers.length + Math.max(0, server.maxContainers - server.containersUsed),
+      // What it keeps of its own (those it retires hold their places until removed) and the free places.
+      room: ready + warming + (free.get(server.id) ?? 0),
     });
     const health = this.health.get(poolKey);
     const refill = template.state === 'active' && server.status === 'online' && (health === undefined || Date.now() >= health.retryAt);
     const plan = planPool({ target, containers: views, ttlSeconds: template.settings.ttlSeconds, refill, now: Date.now() });
     for (const id of plan.retire) this.retire(id);
-    const room = this.options.concurrencyPerServer - (this.inFlight.get(server.id) ?? 0);
-    for (let i = 0; i < Math.min(plan.warm, room); i++) this.warmOne(template, server);
-    const result = { ready, warming: warming + Math.min(plan.warm, Math.max(0, room)), target };
+    const warmNow = Math.max(0, Math.min(plan.warm, this.options.concurrencyPerServer - (this.inFlight.get(server.id) ?? 0), free.get(server.id) ?? 0));
+    for (let i = 0; i < warmNow; i++) this.warmOne(template, server);
+    free.set(server.id, (free.get(server.id) ?? 0) - warmNow);
+    const result = { ready, warming: warming + warmNow, target };
     this.options.metrics.prespawnPool(template.id, server.name, result);
     return result;
   }
@@ -190,7 +195,11 @@ export class PoolManager {
         if (row.status === 'failed') await this.failed(template, server, row.statusReason ?? 'failed');
         // still `creating`: the agent did not answer; reconciliation provisions it again
       })
-      .catch((error: Error) => this.failed(template, server, error.message))
+      .catch((error: Error) => {
+        // Placed meanwhile by a create: the pool waits for room, nothing failed.
+        if (error instanceof CommandRejected && error.code === 'SERVER_CAPACITY_REACHED') return;
+        return this.failed(template, server, error.message);
+      })
       .catch((error: Error) => this.options.log(`scheduler: prespawn: ${error.message}`))
       .finally(() => {
         this.inFlight.set(server.id, (this.inFlight.get(server.id) ?? 1) - 1);

@@ -36,6 +36,11 @@ export class PrespawnClaims {
     private readonly onClaimed: (templateId: string, serverId: string) => void,
   ) {}
 
+  /** A warm container on the server that should give its place up to a create (see PrespawnQueries.warmToYield). */
+  placeToYield(serverId: string): string | undefined {
+    return this.queries.warmToYield(serverId);
+  }
+
   /** The claimed container's id, or undefined when none is ready (the create goes cold). */
   async claim(caller: common.Principal, request: ClaimRequest, metadata: EventMetadata): Promise<string | undefined> {
     const started = performance.now();

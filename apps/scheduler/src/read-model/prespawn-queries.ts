@@ -83,6 +83,21 @@ export class PrespawnQueries {
   }
 
   /**
+   * The warm container on `serverId` that gives its place up to a create when the server is full:
+   * one that cannot be claimed (stopped, failed, an older generation) before a ready one, the
+   * oldest first. Not one still being created or already being removed.
+   */
+  warmToYield(serverId: string): string | undefined {
+    return (
+      this.sql(
+        `SELECT c.id FROM containers c JOIN templates t ON t.id = c.template_id
+         WHERE c.server_id = ? AND c.template_id IS NOT NULL AND c.claimed_at IS NULL AND c.status NOT IN ('creating', 'deleting', 'deleted')
+         ORDER BY (c.status = 'running' AND c.template_generation = t.generation), c.status_changed_at, c.id LIMIT 1`,
+      ).get(serverId) as { id: string } | undefined
+    )?.id;
+  }
+
+  /**
    * Ready warm containers on `serverId` that run exactly what is asked and that `userId` may take
    * (from their own templates, or the server's default one), oldest first.
    */

@@ -21,6 +21,8 @@ export async function schedulerStack(options: {
   heartbeatMs: number;
   /** More scheduler settings (e.g. the prespawn pool manager's). */
   schedulerEnv?: Record<string, string>;
+  /** More agent settings, read at every start (a suite may restart the agent with others). */
+  agentEnv?: () => Record<string, string>;
 }): Promise<SchedulerStack> {
   const [authPort, schedulerPort] = await Promise.all([freePort(), freePort()]);
   const shared = { HOODY_HOME: options.home, NATS_URL: options.natsUrl };
@@ -32,6 +34,7 @@ export async function schedulerStack(options: {
       HOODY_SERVER_NAME: options.serverName,
       HOODY_GRPC_PORT: '0',
       HOODY_HEARTBEAT_MS: String(options.heartbeatMs),
+      ...options.agentEnv?.(),
     })),
     scheduler: new ServiceProcess('scheduler', 'apps/scheduler/src/main.ts', /scheduler: gRPC/, () => ({
       ...shared,
