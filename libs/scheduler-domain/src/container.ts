@@ -92,9 +92,17 @@ export type ContainerCommand =
   | ({ type: 'RecordContainerExited'; exitCode: number | null } & Acting)
   | ({ type: 'RecordContainerObserved'; observed: ObservedState; dockerId: string } & Acting)
   | ({ type: 'RecordContainerMissing' } & Acting)
-  | { type: 'UpdateContainer'; changes: Partial<ContainerSettings>; at: string }
-  | ({ type: 'DeleteContainer' } & Acting)
+  | ({ type: 'UpdateContainer'; changes: Partial<ContainerSettings>; at: string } & SeenIn)
+  | ({ type: 'DeleteContainer' } & Acting & SeenIn)
   | ({ type: 'RecordContainerDeleted' } & Acting);
+
+/**
+ * The project the caller saw the container in ('' for a warm one). A warm container claimed since
+ * is another container to them: not found, rather than changed or deleted under its new owner.
+ */
+interface SeenIn {
+  asSeenIn?: string;
+}
 
 type Transitioned<T extends string, D = object> = { type: T; data: D & { transition: StatusTransition } };
 
@@ -255,6 +263,7 @@ export const containerDecider: Decider<ContainerCommand, ContainerEvent, Contain
       throw notFound();
     }
     const status = state.status;
+    if ((command.type === 'UpdateContainer' || command.type === 'DeleteContainer') && command.asSeenIn !== undefined && command.asSeenIn !== state.container.projectId) throw notFound();
     switch (command.type) {
       case 'ClaimContainer': {
         if (!isWarm(state.container)) throw unavailable(state.container.prespawn ? 'it was claimed already' : 'it is not a warm container');

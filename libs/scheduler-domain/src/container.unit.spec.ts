@@ -243,6 +243,14 @@ describe('container decider: warm containers (prespawn)', () => {
     expect(isWarm(containerOf(historyTo('running')))).toBe(false);
   });
 
+  it('is not deleted or changed as the warm container the caller saw once it is claimed: to them it is gone', () => {
+    const asWarm = { type: 'DeleteContainer' as const, triggeredBy: prespawner, at: later, asSeenIn: '' };
+    given(containerDecider, [...warmRunning, claimed]).when(asWarm).thenRejected('CONTAINER_NOT_FOUND');
+    given(containerDecider, [...warmRunning, claimed]).when({ type: 'UpdateContainer', changes: { comment: 'mine' }, at: later, asSeenIn: '' }).thenRejected('CONTAINER_NOT_FOUND');
+    given(containerDecider, warmRunning).when(asWarm).then([retiring('running')]);
+    given(containerDecider, [...warmRunning, claimed]).when({ ...asWarm, asSeenIn: ids.projectId }).then([retiring('running')]);
+  });
+
   it('refuses a warm request for an existing id or with a bad variable name', () => {
     given(containerDecider, [requested]).when(requestWarm).thenRejected('CONTAINER_EXISTS');
     given(containerDecider, [warmRequested]).when(requestWarm).thenRejected('CONTAINER_EXISTS');

@@ -140,7 +140,7 @@ export class SchedulerCommands {
     const newName = renamed ? streams.containerName(container.projectId, changes.name as string) : undefined;
     if (newName) await this.reserve(this.containerNames, newName, container.id, `a container named ${changes.name} exists in this project`, metadata);
     try {
-      await this.container(container.id, { type: 'UpdateContainer', changes, at: this.now() }, metadata);
+      await this.container(container.id, { type: 'UpdateContainer', changes, at: this.now(), asSeenIn: container.projectId }, metadata);
       if (newName) await this.releaseContainerName(container, metadata);
     } catch (error) {
       if (newName) await this.containerNames.release(newName, container.id, metadata);

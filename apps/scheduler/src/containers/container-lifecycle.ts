@@ -241,7 +241,7 @@ export class ContainerLifecycle {
     const row = this.visibleContainer(caller, containerId);
     if (!DELETABLE_FROM.includes(row.status)) throw new CommandRejected('INVALID_STATE', `the container is ${row.status}: wait until it is created`);
     await this.locks.run(containerId, async () => {
-      await this.commands.container(containerId, { type: 'DeleteContainer', triggeredBy: triggeredBy(caller), at: this.commands.now() }, metadata);
+      await this.commands.container(containerId, { type: 'DeleteContainer', triggeredBy: triggeredBy(caller), at: this.commands.now(), asSeenIn: row.projectId }, metadata);
       await this.removeNow(containerId, triggeredBy(caller), metadata);
     });
   }
