@@ -36,7 +36,7 @@ describe('prespawn through the REST API, SDK and CLI', () => {
       headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    return (await res.json()) as { statusCode: number; error?: string; data: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
+    return (await res.json()) as { statusCode: number; error?: string; message: string; data: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
   };
   const statusOf = async (id: string) => (await api('GET', `/prespawn/templates/${id}/status`)).data as TemplateStatus;
   async function ready(id: string, n: number): Promise<TemplateStatus> {
@@ -124,6 +124,25 @@ describe('prespawn through the REST API, SDK and CLI', () => {
     expect(metrics).toMatch(new RegExp(`hoody_prespawn_claims_total\\{template="${template.id}",outcome="hit"[^}]*\\} 3\\n`));
     expect(metrics).toMatch(new RegExp(`hoody_prespawn_pool_containers\\{template="${template.id}",server="[^"]+",state="ready"[^}]*\\} [3-9]\\n`));
   }, 60_000);
+
+  it('refuses limits no container can run with, naming the field, before anything is warmed or created', async () => {
+    const project = await newProject('limits');
+    const refusals: Array<[string, object, string]> = [
+      ['/prespawn/templates', { server_ids: [SERVER_ID], cpu: 0.001 }, 'cpu'],
+      ['/prespawn/templates', { server_ids: [SERVER_ID], memory: 0.001 }, 'memory'],
+      [`/projects/${project}/containers`, { server_id: SERVER_ID, cpu: 0.001 }, 'cpu'],
+      [`/projects/${project}/containers`, { server_id: SERVER_ID, memory: 0.001 }, 'memory'],
+    ];
+    for (const [path, body, field] of refusals) {
+      const answer = await api('POST', path, body);
+      expect(answer).toMatchObject({ statusCode: 400, error: 'VALIDATION_FAILED' });
+      expect(answer.message).toContain(field);
+    }
+    // 0 is still "no limit" for a template
+    const unlimited = await api('POST', '/prespawn/templates', { server_ids: [SERVER_ID], cpu: 0, memory: 0, min_ready: 0 });
+    expect(unlimited).toMatchObject({ statusCode: 201, data: { cpu: null, memory: null } });
+    await api('DELETE', `/prespawn/templates/${unlimited.data.id}`);
+  });
 
   it("sets a server's prespawn_count, a default pool of that size, through PATCH /servers/{id} and the CLI", async () => {
     const set = JSON.parse((await hoody('servers', 'update', SERVER_ID, '--prespawn-count', '2', '-o', 'json')).stdout);

@@ -5,6 +5,10 @@ import { as, type Backends } from '../backends';
 import { CONTAINER_STATUSES, containerResource, containerSchema, OPERATIONS, operationValue, statusName } from '../container-resources';
 import { pageRequest } from './paging';
 
+/** The smallest limits a container can run with: Docker refuses less than 0.01 CPU, the runtime less than 6 MiB. */
+export const MIN_CPU = 0.01;
+export const MIN_MEMORY_GIB = 0.006;
+
 const NAME = z.string().min(3).max(100).regex(/^[a-zA-Z0-9_-]+$/, 'may contain only letters, digits, _ and -');
 /** Environment variables of a container (also of a prespawn template's warm containers). */
 export const environmentVars = z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name'), z.string().max(32_768));
@@ -21,8 +25,8 @@ const createBody = z.strictObject({
   realm_ids: z.array(idSchema).max(100).optional(),
   prespawn: z.boolean().optional(),
   bypass_prespawn: z.boolean().optional(),
-  cpu: z.number().positive().max(256).optional(),
-  memory: z.number().positive().max(4096).optional(),
+  cpu: z.number().min(MIN_CPU).max(256).optional(),
+  memory: z.number().min(MIN_MEMORY_GIB).max(4096).optional(),
   // hosted-contract fields accepted and ignored here
   color: z.string().max(32).optional(),
   comment: z.string().max(1000).optional(),

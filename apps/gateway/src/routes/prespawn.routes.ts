@@ -3,7 +3,7 @@ import { defineRoute, idSchema, paged, pagedSchema, pageQuerySchema, type Route 
 import { z } from 'zod';
 import { as, type Backends } from '../backends';
 import { prespawnTemplateResource, prespawnTemplateSchema, prespawnTemplateStatusResource, prespawnTemplateStatusSchema } from '../prespawn-resources';
-import { environmentVars } from './container.routes';
+import { environmentVars, MIN_CPU, MIN_MEMORY_GIB } from './container.routes';
 import { pageRequest } from './paging';
 
 const UINT32_MAX = 4_294_967_295;
@@ -14,8 +14,18 @@ const templateFields = {
   hoody_kit: z.boolean(),
   dev_kit: z.boolean(),
   environment_vars: environmentVars,
-  cpu: z.number().min(0).max(256).describe('CPU limit in cores; 0: no limit'),
-  memory: z.number().min(0).max(4096).describe('memory limit in GiB; 0: no limit'),
+  cpu: z
+    .number()
+    .min(0)
+    .max(256)
+    .refine((v) => v === 0 || v >= MIN_CPU, `must be 0 (no limit) or at least ${MIN_CPU}`)
+    .describe(`CPU limit in cores, at least ${MIN_CPU}; 0: no limit`),
+  memory: z
+    .number()
+    .min(0)
+    .max(4096)
+    .refine((v) => v === 0 || v >= MIN_MEMORY_GIB, `must be 0 (no limit) or at least ${MIN_MEMORY_GIB} (6 MiB)`)
+    .describe(`memory limit in GiB, at least ${MIN_MEMORY_GIB}; 0: no limit`),
   server_ids: z.array(idSchema).min(1).max(100).describe('keep warm containers on these servers (or give pool_id)'),
   pool_id: idSchema.describe('keep warm containers on every server of this server pool (or give server_ids)'),
   min_ready: z.number().int().min(0).max(100).describe('warm containers kept ready on each server'),
