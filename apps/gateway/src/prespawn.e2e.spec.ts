@@ -125,6 +125,21 @@ describe('prespawn through the REST API, SDK and CLI', () => {
     expect(metrics).toMatch(new RegExp(`hoody_prespawn_pool_containers\\{template="${template.id}",server="[^"]+",state="ready"[^}]*\\} [3-9]\\n`));
   }, 60_000);
 
+  it("drops a deleted template's pool from /metrics", async () => {
+    const metricsShow = async (pattern: RegExp, shown: boolean) => {
+      const deadline = Date.now() + 10_000;
+      while (pattern.test(await (await fetch(`http://127.0.0.1:${PORT_BASE + 22}/metrics`)).text()) !== shown) {
+        if (Date.now() > deadline) throw new Error(`/metrics ${shown ? 'never showed' : 'still shows'} ${pattern}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+    const { data: template } = await api('POST', '/prespawn/templates', { name: 'short-lived', server_ids: [SERVER_ID], min_ready: 0 });
+    const pool = new RegExp(`hoody_prespawn_pool_containers\\{template="${template.id}"`);
+    await metricsShow(pool, true);
+    await api('DELETE', `/prespawn/templates/${template.id}`);
+    await metricsShow(pool, false);
+  }, 30_000);
+
   it('refuses limits no container can run with, naming the field, before anything is warmed or created', async () => {
     const project = await newProject('limits');
     const refusals: Array<[string, object, string]> = [

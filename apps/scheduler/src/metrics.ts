@@ -1,6 +1,8 @@
 import type { MetricsRegistry } from '@hoody/service-kit';
 import type { Counter, Gauge, Histogram } from 'prom-client';
 
+const POOL_STATES = ['ready', 'warming', 'target'] as const;
+
 /**
  * The scheduler's own series on `/metrics`. Created before the service's registry exists (the
  * parts that report are built first), so it counts nothing until `attach`.
@@ -13,6 +15,7 @@ export class SchedulerMetrics {
   private claimSeconds?: Histogram<'template'>;
   private warmFailures?: Counter<'template'>;
   private pools?: Gauge<'template' | 'server' | 'state'>;
+  private poolSeries = new Map<string, { template: string; server: string }>();
 
   attach(registry: MetricsRegistry): void {
     this.missing = registry.counter({
@@ -62,8 +65,14 @@ export class SchedulerMetrics {
     this.warmFailures?.inc({ template });
   }
 
-  prespawnPool(template: string, server: string, figures: { ready: number; warming: number; target: number }): void {
-    for (const state of ['ready', 'warming', 'target'] as const) this.pools?.set({ template, server, state }, figures[state]);
+  /** Every pool's figures at a look; the series of pools gone since the last one are removed. */
+  prespawnPools(pools: Array<{ template: string; server: string; figures: { ready: number; warming: number; target: number } }>): void {
+    const now = new Map(pools.map((p) => [`${p.template}\n${p.server}`, p]));
+    for (const [key, gone] of this.poolSeries) {
+      if (!now.has(key)) for (const state of POOL_STATES) this.pools?.remove({ template: gone.template, server: gone.server, state });
+    }
+    for (const { template, server, figures } of pools) for (const state of POOL_STATES) this.pools?.set({ template, server, state }, figures[state]);
+    this.poolSeries = now;
   }
 
   containerMissing(server: string): void {

@@ -140,6 +140,13 @@ export class PoolManager {
     // Warm containers no pool accounts for: of deleted templates, or of servers their template left.
     for (const w of warm) if (!figures.has(key(w.templateId, w.serverId))) this.retire(w.id);
     this.figures = figures;
+    const serverNames = new Map(servers.map((s) => [s.id, s.name]));
+    this.options.metrics.prespawnPools(
+      [...figures].map(([poolKey, f]) => {
+        const [template, serverId] = poolKey.split('/');
+        return { template, server: serverNames.get(serverId) ?? serverId, figures: f };
+      }),
+    );
   }
 
   private async lookAt(template: TemplateRow, server: ServerRow, containers: WarmRow[], free: Map<string, number>): Promise<PoolFigures> {
@@ -168,9 +175,7 @@ export class PoolManager {
     const warmNow = Math.max(0, Math.min(plan.warm, this.options.concurrencyPerServer - (this.inFlight.get(server.id) ?? 0), free.get(server.id) ?? 0));
     for (let i = 0; i < warmNow; i++) this.warmOne(template, server);
     free.set(server.id, (free.get(server.id) ?? 0) - warmNow);
-    const result = { ready, warming: warming + warmNow, target };
-    this.options.metrics.prespawnPool(template.id, server.name, result);
-    return result;
+    return { ready, warming: warming + warmNow, target };
   }
 
   private warmOne(template: TemplateRow, server: ServerRow): void {
