@@ -148,6 +148,32 @@ describe('server pools, with two users and two servers', () => {
     await bob.api.prespawn.templates.delete(template.id);
   }, 120_000);
 
+  it("counts a member's warm containers against the pool's limits: the template fills no further and says why, and its own warm container is still served", async () => {
+    const pool = (await admin.api.pools.create({ name: 'tight-team', settings: { max_containers_per_member: 2 } })).data;
+    await admin.api.pools.addServer(pool.id, { server_id: local });
+    await admin.api.pools.addServer(pool.id, { server_id: second.id });
+    await admin.api.poolMembers.invite(pool.id, { username: 'bob', role: 'user' });
+    await bob.api.pools.accept(pool.id);
+    // bob already has one container on these servers (the last test's): room for one warm container, not two per server
+    const template = (await bob.api.prespawn.templates.create({ name: 'bobs-tight', pool_id: pool.id, cpu: 0.25, min_ready: 2 })).data;
+    const state = async () => (await bob.api.prespawn.templates.get(template.id)).data;
+    for (let i = 0; i < 300 && (await state()).state !== 'degraded'; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(await state()).toMatchObject({ state: 'degraded', degraded_reason: expect.stringContaining('max_containers_per_member') });
+    const warm = (await bob.api.containers.list({ include_prespawn: true, limit: 100 })).data.containers.filter(
+      (c: { project_id: string | null; status: string }) => c.project_id === null && c.status !== 'deleting',
+    ) as Array<{ id: string; server_id: string }>;
+    expect(warm.length).toBe(1);
+
+    // his own warm container is his already: taking it places nothing new; after it, he is at the limit
+    const served = (await bob.api.containers.create(defaultProject.bob, { server_id: warm[0].server_id, name: 'tight-warm', cpu: 0.25 })).data;
+    expect(served).toMatchObject({ prespawn: true, id: warm[0].id });
+    await expect(bob.api.containers.create(defaultProject.bob, { server_id: local, name: 'tight-cold' })).rejects.toMatchObject({ statusCode: 409, error: 'POOL_MEMBER_LIMIT_REACHED' });
+
+    await bob.api.prespawn.templates.delete(template.id);
+    const bobId = ((await admin.api.pools.get(pool.id)).data.members.find((m: { username: string }) => m.username === 'bob') as { user_id: string }).user_id;
+    await admin.api.poolMembers.remove(pool.id, bobId);
+  }, 90_000);
+
   it('lets roles decide: users cannot invite, admins invite users, only the owner changes roles; a rejected invitation gives nothing', async () => {
     const pool = (await admin.api.pools.create({ name: 'roles' })).data;
     await admin.api.pools.addServer(pool.id, { server_id: local });

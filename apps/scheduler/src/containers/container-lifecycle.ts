@@ -147,13 +147,17 @@ export class ContainerLifecycle {
           `project ${project.alias} allows at most ${project.maxContainers} container${project.maxContainers === 1 ? '' : 's'} (max_containers)`,
         );
       }
-      if (server.poolId && server.ownerId !== caller.userId) this.checkPoolLimits(server.poolId, caller.userId, input.spec);
+      // A member's placements on others' servers of a pool (their warm containers among them) stay within its limits.
+      const checkNewPlacement = () => {
+        if (server.poolId && server.ownerId !== caller.userId) this.checkPoolLimits(server.poolId, caller.userId, input.spec);
+      };
       if (!input.spec.bypassPrespawn) {
         // A warm container already holds its place on the server: no capacity check.
         const settings = { ...input.settings, name };
-        const warm = await this.claims.claim(caller, { projectId: project.id, server, settings, spec: input.spec, triggeredBy: triggeredBy(caller) }, metadata);
+        const warm = await this.claims.claim(caller, { projectId: project.id, server, settings, spec: input.spec, triggeredBy: triggeredBy(caller), checkNewPlacement }, metadata);
         if (warm) return warm;
       }
+      checkNewPlacement();
       let onServer = this.queries.server(server.id)?.containersUsed ?? 0;
       // Warm containers hold places only while nobody needs them: a full server gives one up.
       const yielding = onServer >= server.maxContainers ? this.claims.placeToYield(server.id) : undefined;
@@ -331,13 +335,17 @@ export class ContainerLifecycle {
    * Warms a container for a prespawn template: recorded `creating`, then provisioned like any other.
    * Resolves once it is ready or failed; refused (SERVER_CAPACITY_REACHED) when the server is full.
    */
-  async warm(input: { serverId: string; templateId: string; generation: number; spec: ContainerSpec; environmentVars: Record<string, string> }): Promise<ContainerRow> {
+  async warm(input: { serverId: string; templateId: string; ownerId: string; generation: number; spec: ContainerSpec; environmentVars: Record<string, string> }): Promise<ContainerRow> {
     const containerId = this.commands.newId();
     // Counted and recorded under the lock cold creates take: a pool never takes a server's last place from under one.
     await this.locks.run('placement', async () => {
       const server = this.queries.server(input.serverId);
       if (!server || server.containersUsed >= server.maxContainers) throw new CommandRejected('SERVER_CAPACITY_REACHED', `server ${server?.name ?? input.serverId} is full`);
-      await this.commands.container(containerId, { type: 'RequestWarmContainer', containerId, ...input, triggeredBy: SYSTEM.prespawn, at: this.commands.now() }, systemMetadata(SYSTEM.prespawn));
+      // A pool member's warm containers on others' servers count against the member's limits there.
+      if (server.poolId && server.ownerId !== input.ownerId) this.checkPoolLimits(server.poolId, input.ownerId, input.spec);
+      const { serverId, templateId, generation, spec, environmentVars } = input;
+      const command = { type: 'RequestWarmContainer', containerId, serverId, templateId, generation, spec, environmentVars, triggeredBy: SYSTEM.prespawn, at: this.commands.now() } as const;
+      await this.commands.container(containerId, command, systemMetadata(SYSTEM.prespawn));
     });
     await this.provision(containerId);
     return this.mustExist(containerId);

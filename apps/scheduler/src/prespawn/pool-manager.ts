@@ -187,6 +187,7 @@ export class PoolManager {
       .warm({
         serverId: server.id,
         templateId: template.id,
+        ownerId: template.ownerId,
         generation: template.generation,
         spec: { containerImage: s.containerImage, hoodyKit: s.hoodyKit, devKit: s.devKit, ramdisk: false, prespawn: true, bypassPrespawn: false, cpu: s.cpu, memory: s.memory },
         environmentVars: s.environmentVars,

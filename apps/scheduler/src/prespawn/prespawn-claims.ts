@@ -18,6 +18,11 @@ export interface ClaimRequest {
   settings: ContainerSettings;
   spec: RequestedSpec;
   triggeredBy: string;
+  /**
+   * Called before a warm container of someone else's template is taken (it becomes a new placement
+   * of the caller's); throws to refuse. One of the caller's own templates is theirs already.
+   */
+  checkNewPlacement(): void;
 }
 
 /**
@@ -48,6 +53,7 @@ export class PrespawnClaims {
       if (this.taking.has(candidate.id)) continue;
       const template = this.queries.template(candidate.templateId);
       if (!template) continue;
+      if (template.ownerId !== caller.userId) request.checkNewPlacement();
       this.taking.add(candidate.id);
       try {
         // The template's environment under the caller's own: exec sees both, as the main process saw the template's.

@@ -224,13 +224,18 @@ export class SchedulerQueries {
     return row && JSON.parse(row.settings);
   }
 
-  /** What a member has placed on a pool's servers: containers not deleted, in projects the member owns. */
+  /**
+   * What a member has placed on a pool's servers: containers not deleted, in projects the member
+   * owns, and the warm containers of the member's prespawn templates waiting there.
+   */
   memberUsage(poolId: string, userId: string): { containers: number; cpu: number; memory: number } {
     return this.sql(
       `SELECT COUNT(*) AS containers, COALESCE(SUM(c.cpu), 0) AS cpu, COALESCE(SUM(c.memory), 0) AS memory
-       FROM containers c JOIN servers s ON s.id = c.server_id JOIN projects p ON p.id = c.project_id
-       WHERE s.pool_id = ? AND p.user_id = ? AND c.status != 'deleted'`,
-    ).get(poolId, userId) as { containers: number; cpu: number; memory: number };
+       FROM containers c JOIN servers s ON s.id = c.server_id
+       WHERE s.pool_id = ? AND c.status != 'deleted'
+         AND (c.project_id IN (SELECT id FROM projects WHERE user_id = ?)
+           OR (c.project_id = '' AND c.template_id IN (SELECT id FROM templates WHERE owner_id = ?)))`,
+    ).get(poolId, userId, userId) as { containers: number; cpu: number; memory: number };
   }
 
   /** Every container placed on a server that is not deleted yet (reconciliation). */
