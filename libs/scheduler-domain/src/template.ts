@@ -139,7 +139,12 @@ export const templateDecider: Decider<TemplateCommand, TemplateEvent, TemplateSt
         if (state.defaultForServerId !== null && (changes.serverIds !== undefined || changes.poolId !== undefined)) {
           throw invalid("a server's default template stays on its server");
         }
-        const generation = sameSpec(state.settings, next) ? state.generation : state.generation + 1;
+        const sameRun = sameSpec(state.settings, next);
+        // Everyone placing on the server claims from it: what it runs is what prespawn_count promises.
+        if (state.defaultForServerId !== null && !sameRun) {
+          throw invalid("a server's default template runs the base image with Hoody Kit, no limits and no environment: create a template of your own for anything else");
+        }
+        const generation = sameRun ? state.generation : state.generation + 1;
         return [{ type: 'TemplateUpdated', data: { changes, generation, updatedAt: command.at } }];
       }
       case 'PauseTemplate':

@@ -214,8 +214,11 @@ describe("template decider: a server's default template", () => {
     given(templateDecider, [defaultCreated]).when(update({ serverIds: [server1] })).then([]);
   });
 
-  it('changes otherwise like any template', () => {
-    given(templateDecider, [defaultCreated]).when(update({ minReady: 4, containerImage: 'node:24' })).then([updated({ minReady: 4, containerImage: 'node:24' }, 2)]);
+  it('keeps running what prespawn_count promises (everyone placing on the server claims from it); its size and ttl change', () => {
+    given(templateDecider, [defaultCreated]).when(update({ minReady: 4, containerImage: 'node:24' })).thenRejected('VALIDATION_FAILED');
+    given(templateDecider, [defaultCreated]).when(update({ environmentVars: { SECRET: 'owner-only' } })).thenRejected('VALIDATION_FAILED');
+    given(templateDecider, [defaultCreated]).when(update({ cpu: 1 })).thenRejected('VALIDATION_FAILED');
+    given(templateDecider, [defaultCreated]).when(update({ minReady: 4, maxReady: 6, ttlSeconds: 600 })).then([updated({ minReady: 4, maxReady: 6, ttlSeconds: 600 }, 1)]);
   });
 
   it('is not deleted directly (its prespawn_count goes to 0 instead)', () => {
