@@ -1,5 +1,5 @@
 import { Metadata, status } from '@grpc/grpc-js';
-import { auth, common, createGrpcClient, scheduler, setPrincipal, type GrpcPromiseClient } from '@hoody/contracts';
+import { auth, common, createGrpcClient, dateFromTimestamp, scheduler, setPrincipal, type GrpcPromiseClient, type Timestamp } from '@hoody/contracts';
 import { CONTAINER_ID_LABEL, MANAGED_LABEL, mountPointsUnder, unmountTree } from '@hoody/runtime';
 import { eventually, rpcFailure, type ServiceProcess, startNatsServer, testDocker, type NatsServerHandle } from '@hoody/test-support';
 import { randomBytes } from 'node:crypto';
@@ -124,6 +124,9 @@ describe('prespawn: warm containers on a real engine, claimed through the schedu
     const { container } = await create('fast', { prespawn: true, environmentVars: { MINE: '1' } });
     expect(container).toMatchObject({ name: 'fast', projectId, status: S.RUNNING, prespawn: true, environmentVars: { FROM_TEMPLATE: 'yes', MINE: '1' } });
     expect(warm.map((w) => w.id)).toContain(container?.id);
+    // to its new owner it was created by this create, not when it was warmed
+    const warmedAt = dateFromTimestamp(warm.find((w) => w.id === container?.id)?.createdAt as Timestamp);
+    expect(dateFromTimestamp(container?.createdAt as Timestamp).getTime()).toBeGreaterThan(warmedAt.getTime());
     // usable right after the response: exec sees the template's environment and the caller's
     const exec = await containers.execInContainer({ id: container?.id ?? '', cmd: ['sh', '-c', 'echo $FROM_TEMPLATE $MINE'], env: {}, timeoutSeconds: 10 }, as(admin));
     expect(exec).toEqual({ exitCode: 0, stdout: 'yes 1\n', stderr: '' });

@@ -350,7 +350,8 @@ export const containerDecider: Decider<ContainerCommand, ContainerEvent, Contain
       case 'ContainerClaimed': {
         const { projectId, settings, claimedAt } = event.data;
         const prespawn = container.prespawn && { ...container.prespawn, claimedAt };
-        return { ...state, container: { ...container, projectId, settings, prespawn, updatedAt: claimedAt } };
+        // To its new owner it was created by their create: warmed earlier is the pool's business.
+        return { ...state, container: { ...container, projectId, settings, prespawn, createdAt: claimedAt, updatedAt: claimedAt } };
       }
       case 'ContainerUpdated':
         return { ...state, container: { ...container, settings: { ...container.settings, ...event.data.changes }, updatedAt: event.data.updatedAt } };

@@ -263,7 +263,7 @@ describe('container decider: warm containers (prespawn)', () => {
       status: 'running',
       container: {
         ...ids, settings, spec: warmSpec, dockerId: 'd1', statusReason: null, exitCode: null,
-        statusChangedAt: at, createdAt: at, updatedAt: later, prespawn: { templateId, generation: 3, claimedAt: later },
+        statusChangedAt: at, createdAt: later, updatedAt: later, prespawn: { templateId, generation: 3, claimedAt: later },
       },
     });
     expect(isWarm(containerOf([...warmRunning, claimed]))).toBe(false);

@@ -19,7 +19,7 @@ export const statusLogId = (eventId: string) => createHash('sha256').update(even
  */
 export const schedulerProjection: SqliteProjection = {
   name: 'scheduler',
-  version: 3,
+  version: 4,
   filter: { streamPrefixes: READ_MODEL_STREAM_PREFIXES },
   setup(db) {
     db.exec(`
@@ -156,8 +156,8 @@ export const schedulerProjection: SqliteProjection = {
         return run(
           db,
           `UPDATE containers SET project_id = ?, name = ?, color = ?, autostart = ?, environment_vars = ?, comment = ?, realm_ids = ?,
-             prespawn = 1, claimed_at = ?, updated_at = ? WHERE id = ?`,
-          projectId, s.name, s.color, +s.autostart, JSON.stringify(s.environmentVars), s.comment, JSON.stringify(s.realmIds), claimedAt, claimedAt, id,
+             prespawn = 1, claimed_at = ?, created_at = ?, updated_at = ? WHERE id = ?`,
+          projectId, s.name, s.color, +s.autostart, JSON.stringify(s.environmentVars), s.comment, JSON.stringify(s.realmIds), claimedAt, claimedAt, claimedAt, id,
         );
       }
 
