@@ -120,12 +120,22 @@ describe('server pools, with two users and two servers', () => {
     expect((await alice.api.containers.get(placed.id)).data.status).toBe('running');
   }, 90_000);
 
-  it("keeps a member's prespawn template warm on every server of the pool, serves the member's creates from it, and drains it when the member leaves", async () => {
-    const pool = (await admin.api.pools.create({ name: 'warm-team' })).data;
+  /** A pool of both of the admin's servers, bob a member of it (the invitation accepted). */
+  async function poolOfBothServersWithBob(name: string, settings: Record<string, number> = {}): Promise<{ id: string }> {
+    const pool = (await admin.api.pools.create({ name, settings })).data;
     await admin.api.pools.addServer(pool.id, { server_id: local });
     await admin.api.pools.addServer(pool.id, { server_id: second.id });
     await admin.api.poolMembers.invite(pool.id, { username: 'bob', role: 'user' });
     await bob.api.pools.accept(pool.id);
+    return pool;
+  }
+  async function removeBob(poolId: string): Promise<void> {
+    const bobId = ((await admin.api.pools.get(poolId)).data.members.find((m: { username: string }) => m.username === 'bob') as { user_id: string }).user_id;
+    await admin.api.poolMembers.remove(poolId, bobId);
+  }
+
+  it("keeps a member's prespawn template warm on every server of the pool, serves the member's creates from it, and drains it when the member leaves", async () => {
+    const pool = await poolOfBothServersWithBob('warm-team');
     const template = (await bob.api.prespawn.templates.create({ name: 'bobs', pool_id: pool.id, cpu: 0.25, min_ready: 1 })).data;
     const status = async () => (await bob.api.prespawn.templates.status(template.id)).data;
     for (let i = 0; i < 300 && !((await status()).servers.length === 2 && (await status()).servers.every((s) => s.ready >= 1)); i++) {
@@ -139,8 +149,7 @@ describe('server pools, with two users and two servers', () => {
     expect((await admin.api.containers.create(own, { server_id: local, name: 'not-bobs', cpu: 0.25 })).data.prespawn).toBe(false);
 
     // bob leaves the pool: his template has nowhere to keep containers, its warm ones go
-    const bobId = ((await admin.api.pools.get(pool.id)).data.members.find((m: { username: string }) => m.username === 'bob') as { user_id: string }).user_id;
-    await admin.api.poolMembers.remove(pool.id, bobId);
+    await removeBob(pool.id);
     const warm = async () => (await bob.api.containers.list({ include_prespawn: true, limit: 100 })).data.containers.filter((c: { project_id: string | null }) => c.project_id === null);
     for (let i = 0; i < 150 && (await warm()).length > 0; i++) await new Promise((r) => setTimeout(r, 200));
     expect(await warm()).toEqual([]);
@@ -149,11 +158,7 @@ describe('server pools, with two users and two servers', () => {
   }, 120_000);
 
   it("counts a member's warm containers against the pool's limits: the template fills no further and says why, and its own warm container is still served", async () => {
-    const pool = (await admin.api.pools.create({ name: 'tight-team', settings: { max_containers_per_member: 2 } })).data;
-    await admin.api.pools.addServer(pool.id, { server_id: local });
-    await admin.api.pools.addServer(pool.id, { server_id: second.id });
-    await admin.api.poolMembers.invite(pool.id, { username: 'bob', role: 'user' });
-    await bob.api.pools.accept(pool.id);
+    const pool = await poolOfBothServersWithBob('tight-team', { max_containers_per_member: 2 });
     // bob already has one container on these servers (the last test's): room for one warm container, not two per server
     const template = (await bob.api.prespawn.templates.create({ name: 'bobs-tight', pool_id: pool.id, cpu: 0.25, min_ready: 2 })).data;
     const state = async () => (await bob.api.prespawn.templates.get(template.id)).data;
@@ -170,8 +175,7 @@ describe('server pools, with two users and two servers', () => {
     await expect(bob.api.containers.create(defaultProject.bob, { server_id: local, name: 'tight-cold' })).rejects.toMatchObject({ statusCode: 409, error: 'POOL_MEMBER_LIMIT_REACHED' });
 
     await bob.api.prespawn.templates.delete(template.id);
-    const bobId = ((await admin.api.pools.get(pool.id)).data.members.find((m: { username: string }) => m.username === 'bob') as { user_id: string }).user_id;
-    await admin.api.poolMembers.remove(pool.id, bobId);
+    await removeBob(pool.id);
   }, 90_000);
 
   it('lets roles decide: users cannot invite, admins invite users, only the owner changes roles; a rejected invitation gives nothing', async () => {
