@@ -147,7 +147,7 @@ export class ContainerLifecycle {
           `project ${project.alias} allows at most ${project.maxContainers} container${project.maxContainers === 1 ? '' : 's'} (max_containers)`,
         );
       }
-      // A member's placements on others' servers of a pool (their warm containers among them) stay within its limits.
+      // A member's placements on others' servers of a pool stay within its limits.
       const checkNewPlacement = () => {
         if (server.poolId && server.ownerId !== caller.userId) this.checkPoolLimits(server.poolId, caller.userId, input.spec);
       };
@@ -159,12 +159,10 @@ export class ContainerLifecycle {
       }
       checkNewPlacement();
       let onServer = this.queries.server(server.id)?.containersUsed ?? 0;
-      // Warm containers hold places only while nobody needs them: a full server gives one up.
+      // Warm containers hold places only while nobody needs them: a full server gives one up (not for
+      // a create that will fail on its name anyway).
       const yielding = onServer >= server.maxContainers ? this.claims.placeToYield(server.id) : undefined;
-      if (yielding) {
-        await this.retireWarm(yielding);
-        onServer = this.queries.server(server.id)?.containersUsed ?? 0;
-      }
+      if (yielding && !this.queries.containerNamed(project.id, name) && (await this.yieldPlace(yielding))) onServer -= 1;
       if (onServer >= server.maxContainers) {
         throw new CommandRejected('SERVER_CAPACITY_REACHED', `server ${server.name} holds at most ${server.maxContainers} containers`);
       }
@@ -180,10 +178,10 @@ export class ContainerLifecycle {
   }
 
   /** A pool member's placements on the pool's servers stay within the pool's per-member limits. */
-  private checkPoolLimits(poolId: string, userId: string, spec: { cpu: number; memory: number }): void {
+  private checkPoolLimits(poolId: string, userId: string, spec: { cpu: number; memory: number }, options: { withWarm?: boolean } = {}): void {
     const limits = this.queries.poolSettings(poolId);
     if (!limits) return;
-    const used = this.queries.memberUsage(poolId, userId);
+    const used = this.queries.memberUsage(poolId, userId, options);
     const refuse = (what: string) => {
       throw new CommandRejected('POOL_MEMBER_LIMIT_REACHED', `this server's pool allows each member ${what}`);
     };
@@ -342,13 +340,27 @@ export class ContainerLifecycle {
       const server = this.queries.server(input.serverId);
       if (!server || server.containersUsed >= server.maxContainers) throw new CommandRejected('SERVER_CAPACITY_REACHED', `server ${server?.name ?? input.serverId} is full`);
       // A pool member's warm containers on others' servers count against the member's limits there.
-      if (server.poolId && server.ownerId !== input.ownerId) this.checkPoolLimits(server.poolId, input.ownerId, input.spec);
+      if (server.poolId && server.ownerId !== input.ownerId) this.checkPoolLimits(server.poolId, input.ownerId, input.spec, { withWarm: true });
       const { serverId, templateId, generation, spec, environmentVars } = input;
       const command = { type: 'RequestWarmContainer', containerId, serverId, templateId, generation, spec, environmentVars, triggeredBy: SYSTEM.prespawn, at: this.commands.now() } as const;
       await this.commands.container(containerId, command, systemMetadata(SYSTEM.prespawn));
     });
     await this.provision(containerId);
     return this.mustExist(containerId);
+  }
+
+  /**
+   * Gives a warm container's place to a create: its retirement is recorded at once (a claim that got
+   * there first keeps it: false), and its removal from the engine follows, outside the caller's lock.
+   */
+  private async yieldPlace(containerId: string): Promise<boolean> {
+    const metadata = systemMetadata(SYSTEM.prespawn);
+    const events = await this.commands.container(containerId, { type: 'RetireWarmContainer', triggeredBy: SYSTEM.prespawn, at: this.commands.now() }, metadata);
+    if (events.length === 0) return false;
+    void this.locks
+      .run(containerId, () => this.removeNow(containerId, SYSTEM.prespawn, metadata))
+      .catch((error: Error) => this.options.log(`scheduler: removing warm container ${containerId} failed: ${error.message}`));
+    return true;
   }
 
   /** Removes a warm container nobody claimed (a claim that got there first keeps it). */

@@ -202,8 +202,8 @@ export class PoolManager {
         // still `creating`: the agent did not answer; reconciliation provisions it again
       })
       .catch((error: Error) => {
-        // Placed meanwhile by a create: the pool waits for room, nothing failed.
-        if (error instanceof CommandRejected && error.code === 'SERVER_CAPACITY_REACHED') return;
+        // The server filled meanwhile, or the template's owner is at a pool's limits: the pool waits for room, nothing failed.
+        if (error instanceof CommandRejected && (error.code === 'SERVER_CAPACITY_REACHED' || error.code === 'POOL_MEMBER_LIMIT_REACHED')) return;
         return this.failed(template, server, error.message);
       })
       .catch((error: Error) => this.options.log(`scheduler: prespawn: ${error.message}`))

@@ -9,6 +9,17 @@ import type { ServerRow } from '../read-model/scheduler-queries';
 import type { PrespawnStats } from './prespawn-stats';
 import { templateServes } from './template-placement';
 
+/** Whether the check passes: a refusal (the caller's pool limits) only skips the candidate; the cold path checks again and says why. */
+function permits(check: () => void): boolean {
+  try {
+    check();
+    return true;
+  } catch (error) {
+    if (error instanceof CommandRejected && error.code === 'POOL_MEMBER_LIMIT_REACHED') return false;
+    throw error;
+  }
+}
+
 /** Candidates looked at per claim: enough to get past the few that concurrent claims took first. */
 const CANDIDATES = 8;
 
@@ -20,7 +31,8 @@ export interface ClaimRequest {
   triggeredBy: string;
   /**
    * Called before a warm container of someone else's template is taken (it becomes a new placement
-   * of the caller's); throws to refuse. One of the caller's own templates is theirs already.
+   * of the caller's); throws POOL_MEMBER_LIMIT_REACHED to pass it by. One of the caller's own
+   * templates is theirs already.
    */
   checkNewPlacement(): void;
 }
@@ -53,7 +65,7 @@ export class PrespawnClaims {
       if (this.taking.has(candidate.id)) continue;
       const template = this.queries.template(candidate.templateId);
       if (!template) continue;
-      if (template.ownerId !== caller.userId) request.checkNewPlacement();
+      if (template.ownerId !== caller.userId && !permits(request.checkNewPlacement)) continue;
       this.taking.add(candidate.id);
       try {
         // The template's environment under the caller's own: exec sees both, as the main process saw the template's.

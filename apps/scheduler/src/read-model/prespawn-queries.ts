@@ -92,7 +92,7 @@ export class PrespawnQueries {
       this.sql(
         `SELECT c.id FROM containers c JOIN templates t ON t.id = c.template_id
          WHERE c.server_id = ? AND c.template_id IS NOT NULL AND c.claimed_at IS NULL AND c.status NOT IN ('creating', 'deleting', 'deleted')
-         ORDER BY (c.status = 'running' AND c.template_generation = t.generation), c.status_changed_at, c.id LIMIT 1`,
+         ORDER BY (c.status = 'running' AND c.template_generation = t.generation AND t.state != 'deleted'), c.status_changed_at, c.id LIMIT 1`,
       ).get(serverId) as { id: string } | undefined
     )?.id;
   }

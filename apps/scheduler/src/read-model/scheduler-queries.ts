@@ -226,16 +226,21 @@ export class SchedulerQueries {
 
   /**
    * What a member has placed on a pool's servers: containers not deleted, in projects the member
-   * owns, and the warm containers of the member's prespawn templates waiting there.
+   * owns; `withWarm`, also the warm containers of the member's prespawn templates waiting there.
    */
-  memberUsage(poolId: string, userId: string): { containers: number; cpu: number; memory: number } {
+  memberUsage(poolId: string, userId: string, { withWarm = false } = {}): { containers: number; cpu: number; memory: number } {
     return this.sql(
       `SELECT COUNT(*) AS containers, COALESCE(SUM(c.cpu), 0) AS cpu, COALESCE(SUM(c.memory), 0) AS memory
        FROM containers c JOIN servers s ON s.id = c.server_id
        WHERE s.pool_id = ? AND c.status != 'deleted'
          AND (c.project_id IN (SELECT id FROM projects WHERE user_id = ?)
-           OR (c.project_id = '' AND c.template_id IN (SELECT id FROM templates WHERE owner_id = ?)))`,
-    ).get(poolId, userId, userId) as { containers: number; cpu: number; memory: number };
+           OR (? AND c.project_id = '' AND c.template_id IN (SELECT id FROM templates WHERE owner_id = ?)))`,
+    ).get(poolId, userId, +withWarm, userId) as { containers: number; cpu: number; memory: number };
+  }
+
+  /** Whether a container of the project (not deleted) has this name, in any case (a pre-check: the name's reservation decides). */
+  containerNamed(projectId: string, name: string): boolean {
+    return this.sql("SELECT 1 FROM containers WHERE project_id = ? AND lower(name) = lower(?) AND status != 'deleted' LIMIT 1").get(projectId, name) !== undefined;
   }
 
   /** Every container placed on a server that is not deleted yet (reconciliation). */

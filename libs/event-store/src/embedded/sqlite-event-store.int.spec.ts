@@ -30,3 +30,16 @@ describe('embedded store: calls that share one group commit', () => {
     await store.close();
   });
 });
+
+describe('embedded store: commits without a turn of the event loop', () => {
+  it('still lets I/O in during a long loop of awaited appends', async () => {
+    const store = openEmbeddedEventStore({ path: join(dir, 'loop.db') });
+    let appended = 0;
+    let appendedWhenTimerRan: number | undefined;
+    setTimeout(() => (appendedWhenTimerRan = appended), 0);
+    for (; appended < 500; appended++) await store.append('loop-1', [{ id: randomUUID(), type: 'ThingHappened', data: { appended } }]);
+    expect(appendedWhenTimerRan).toBeDefined();
+    expect(appendedWhenTimerRan).toBeLessThan(500);
+    await store.close();
+  });
+});

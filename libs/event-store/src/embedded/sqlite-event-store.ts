@@ -69,6 +69,8 @@ function toRecorded(row: EventRow): RecordedEvent {
   };
 }
 
+const MAX_MICROTASK_COMMITS = 64;
+
 /**
  * The embedded event store: one SQLite file in WAL mode, shared safely by every process of a
  * machine. Appends that arrive together share one transaction (group commit), each call still
@@ -76,13 +78,17 @@ function toRecorded(row: EventRow): RecordedEvent {
  * what a commit costs: without an fsync (durability `process`) a commit is cheaper than a turn of
  * the event loop, so the appends of the current task are gathered (a microtask); with one
  * (`power`) the commit waits a turn for the appends of other I/O callbacks too (setImmediate).
+ * At most MAX_MICROTASK_COMMITS commits run in microtasks per turn, so a loop of awaited appends
+ * still lets I/O in.
  */
 export class SqliteEventStore implements EventStore {
   private readonly db: Database.Database;
   private readonly notifier: ChangeNotifier;
   private queue: PendingAppend[] = [];
   private flushScheduled = false;
-  private readonly scheduleFlush: (flush: () => void) => void;
+  private readonly waitForOtherCallbacks: boolean;
+  /** Commits run in microtasks since the event loop last turned. */
+  private microtaskCommits = 0;
   private lockWaitSince?: number;
   private closed = false;
   private readonly subscriptions = new Set<Subscription>();
@@ -111,7 +117,7 @@ export class SqliteEventStore implements EventStore {
     this.db.pragma('mmap_size = 268435456');
     this.db.pragma('cache_size = -65536');
     this.db.pragma(`synchronous = ${options.durability === 'power' ? 'FULL' : 'NORMAL'}`);
-    this.scheduleFlush = options.durability === 'power' ? setImmediate : queueMicrotask;
+    this.waitForOtherCallbacks = options.durability === 'power';
     this.db.transaction(() => migrate(this.db)).immediate();
     // From now on short: SQLite's busy wait blocks the event loop. Longer waits for another
     // process's write lock happen in flush(), asynchronously.
@@ -172,9 +178,18 @@ export class SqliteEventStore implements EventStore {
       this.queue.push({ appends: prepared, resolve, reject });
       if (!this.flushScheduled) {
         this.flushScheduled = true;
-        this.scheduleFlush(() => this.flush());
+        this.scheduleFlush();
       }
     });
+  }
+
+  private scheduleFlush(): void {
+    if (this.waitForOtherCallbacks || this.microtaskCommits >= MAX_MICROTASK_COMMITS) {
+      setImmediate(() => this.flush());
+      return;
+    }
+    if (this.microtaskCommits++ === 0) setImmediate(() => (this.microtaskCommits = 0));
+    queueMicrotask(() => this.flush());
   }
 
   private flush(): void {
