@@ -354,11 +354,9 @@ export class ContainerLifecycle {
    * there first keeps it: false), and its removal from the engine follows, outside the caller's lock.
    */
   private async yieldPlace(containerId: string): Promise<boolean> {
-    const metadata = systemMetadata(SYSTEM.prespawn);
-    const events = await this.commands.container(containerId, { type: 'RetireWarmContainer', triggeredBy: SYSTEM.prespawn, at: this.commands.now() }, metadata);
-    if (events.length === 0) return false;
+    if (!(await this.recordRetirement(containerId))) return false;
     void this.locks
-      .run(containerId, () => this.removeNow(containerId, SYSTEM.prespawn, metadata))
+      .run(containerId, () => this.removeNow(containerId, SYSTEM.prespawn, systemMetadata(SYSTEM.prespawn)))
       .catch((error: Error) => this.options.log(`scheduler: removing warm container ${containerId} failed: ${error.message}`));
     return true;
   }
@@ -367,10 +365,15 @@ export class ContainerLifecycle {
   retireWarm(containerId: string): Promise<void> {
     return this.locks
       .run(containerId, async () => {
-        const events = await this.commands.container(containerId, { type: 'RetireWarmContainer', triggeredBy: SYSTEM.prespawn, at: this.commands.now() }, systemMetadata(SYSTEM.prespawn));
-        if (events.length > 0) await this.removeNow(containerId, SYSTEM.prespawn, systemMetadata(SYSTEM.prespawn));
+        if (await this.recordRetirement(containerId)) await this.removeNow(containerId, SYSTEM.prespawn, systemMetadata(SYSTEM.prespawn));
       })
       .catch((error: Error) => this.options.log(`scheduler: retiring warm container ${containerId} failed: ${error.message}`));
+  }
+
+  /** `deleting` for a warm container nobody claimed; false when a claim got there first. */
+  private async recordRetirement(containerId: string): Promise<boolean> {
+    const events = await this.commands.container(containerId, { type: 'RetireWarmContainer', triggeredBy: SYSTEM.prespawn, at: this.commands.now() }, systemMetadata(SYSTEM.prespawn));
+    return events.length > 0;
   }
 
   /** A project's deletion cascades to its containers (the auth service deletes projects; this follows). */

@@ -131,22 +131,19 @@ export class PoolManager {
     // Free places per server, shared by every pool on it during this look.
     const free = new Map(servers.map((s) => [s.id, Math.max(0, s.maxContainers - s.containersUsed)]));
     const figures = new Map<string, PoolFigures>();
+    const pools: Array<{ template: string; server: string; figures: PoolFigures }> = [];
     for (const template of templates) {
       for (const server of this.serversOf(template, servers)) {
         const mine = warm.filter((w) => w.templateId === template.id && w.serverId === server.id);
-        figures.set(key(template.id, server.id), await this.lookAt(template, server, mine, free));
+        const pool = await this.lookAt(template, server, mine, free);
+        figures.set(key(template.id, server.id), pool);
+        pools.push({ template: template.id, server: server.name, figures: pool });
       }
     }
     // Warm containers no pool accounts for: of deleted templates, or of servers their template left.
     for (const w of warm) if (!figures.has(key(w.templateId, w.serverId))) this.retire(w.id);
     this.figures = figures;
-    const serverNames = new Map(servers.map((s) => [s.id, s.name]));
-    this.options.metrics.prespawnPools(
-      [...figures].map(([poolKey, f]) => {
-        const [template, serverId] = poolKey.split('/');
-        return { template, server: serverNames.get(serverId) ?? serverId, figures: f };
-      }),
-    );
+    this.options.metrics.prespawnPools(pools);
   }
 
   private async lookAt(template: TemplateRow, server: ServerRow, containers: WarmRow[], free: Map<string, number>): Promise<PoolFigures> {

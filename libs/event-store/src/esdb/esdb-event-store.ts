@@ -133,6 +133,7 @@ import {
   type SubscriptionFilter,
   type StreamAppend,
 } from '../port';
+import { appendOneAfterAnother } from '../one-after-another';
 import { prepareAppend, validateReadOptions, validateStreamAppends, validateStreamName, type PreparedEvent } from '../validation';
 
 export interface EventStoreDbOptions {
@@ -543,16 +544,7 @@ export class EsdbEventStore implements EventStore {
   async appendToStreams(appends: StreamAppend[]): Promise<AppendResult[]> {
     validateStreamAppends(appends);
     for (const { streamId, events, expectedRevision } of appends) prepareAppend(streamId, events, { expectedRevision });
-    const results: AppendResult[] = [];
-    for (const { streamId, events, expectedRevision } of appends) {
-      try {
-        results.push(await this.append(streamId, events, { expectedRevision }));
-      } catch (error) {
-        if (error instanceof WrongExpectedRevisionError) error.appendedBefore = results;
-        throw error;
-      }
-    }
-    return results;
+    return appendOneAfterAnother(appends, ({ streamId, events, expectedRevision }) => this.append(streamId, events, { expectedRevision }));
   }
 
   private async appendNow(streamId: string, events: NewEvent[], options: AppendOptions): Promise<AppendResult> {

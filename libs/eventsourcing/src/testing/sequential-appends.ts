@@ -1,4 +1,4 @@
-import { WrongExpectedRevisionError, type AppendResult, type EventStore, type StreamAppend } from '@hoody/event-store';
+import { appendOneAfterAnother, type EventStore, type StreamAppend } from '@hoody/event-store';
 
 /**
  * EventStoreDB's `appendToStreams` (one stream after the other, no multi-stream transaction) over
@@ -8,18 +8,10 @@ import { WrongExpectedRevisionError, type AppendResult, type EventStore, type St
 export function withSequentialAppends(store: EventStore, between?: (streamId: string) => Promise<void>): EventStore {
   return Object.assign(Object.create(store) as EventStore, {
     atomicMultiStreamAppend: false,
-    async appendToStreams(appends: StreamAppend[]): Promise<AppendResult[]> {
-      const results: AppendResult[] = [];
-      for (const { streamId, events, expectedRevision } of appends) {
+    appendToStreams: (appends: StreamAppend[]) =>
+      appendOneAfterAnother(appends, async ({ streamId, events, expectedRevision }) => {
         await between?.(streamId);
-        try {
-          results.push(await store.append(streamId, events, { expectedRevision }));
-        } catch (error) {
-          if (error instanceof WrongExpectedRevisionError) error.appendedBefore = results;
-          throw error;
-        }
-      }
-      return results;
-    },
+        return store.append(streamId, events, { expectedRevision });
+      }),
   });
 }
