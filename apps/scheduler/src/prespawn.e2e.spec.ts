@@ -228,7 +228,7 @@ describe('prespawn: warm containers on a real engine, claimed through the schedu
     expect((await prespawn.setServerPrespawnCount({ serverId, prespawnCount: 0 }, as(admin))).server?.prespawnCount).toBe(0);
   });
 
-  it('fills a server no further than its max_containers, and a warm container gives its place up to a create that needs it', async () => {
+  it('fills a server no further than its max_containers, shares it fairly among its pools, and a warm container gives its place up to a create that needs it', async () => {
     const capacity = async () => (await servers.getServer({ id: serverId }, as(admin))).server?.containerCapacity as scheduler.ContainerCapacity;
     // the server without the earlier tests' pools and with nothing being created or removed, then
     // restarted with room for two more containers than it holds
@@ -245,14 +245,15 @@ describe('prespawn: warm containers on a real engine, claimed through the schedu
     await agentService.start();
     await eventually('the server to report its new max', async () => ((await capacity()).max === used + 2 ? true : undefined));
     try {
-      // two pools wanting 2 each share the 2 places, and never take a third
+      // two pools wanting 2 each share the 2 places, one each even when the older one held both first, and never take a third
       const a = await newTemplate({ name: 'cap-a', minReady: 2, maxReady: 2 });
+      await readyCount(a.id, 2);
       const b = await newTemplate({ name: 'cap-b', minReady: 2, maxReady: 2 });
       let most = 0;
-      await eventually('both places to be warm', async () => {
+      await eventually('one place warm for each pool', async () => {
         most = Math.max(most, (await capacity()).used);
-        const ready = (await statusOf(a.id)).ready + (await statusOf(b.id)).ready;
-        return ready === 2 ? true : undefined;
+        const [sa, sb] = [await statusOf(a.id), await statusOf(b.id)];
+        return sa.ready === 1 && sb.ready === 1 && sa.warming + sb.warming === 0 ? true : undefined;
       });
       for (let i = 0; i < 10; i++) {
         most = Math.max(most, (await capacity()).used);

@@ -14,21 +14,52 @@ export interface PoolDemand {
   windowMs: number;
   /** How long warming one container takes here, recently. */
   refillMs: number;
-  /** How many warm containers this pool may hold at most on its server: what it holds plus the server's free places. */
-  room: number;
 }
 
 /**
  * Enough ready containers to cover the claims expected while one is being warmed (the recent claim
- * rate times the refill time, with headroom), never below `minReady` or above `maxReady`, and
- * never beyond what the server has room for. When claims stop, the window empties and the target
- * falls back to `minReady`.
+ * rate times the refill time, with headroom), never below `minReady` or above `maxReady`. When
+ * claims stop, the window empties and the target falls back to `minReady`. What the server has room
+ * for is shared out afterwards (sharePlaces).
  */
 export function poolTarget(d: PoolDemand): number {
   // One division, last: a demand that comes out whole stays whole (no float noise rounded up to one more).
   const expected = d.windowMs > 0 ? (d.recentClaims * d.refillMs * DEMAND_HEADROOM) / d.windowMs : 0;
   const wanted = Math.max(d.minReady, Math.ceil(expected));
-  return Math.max(0, Math.min(wanted, d.maxReady, d.room));
+  return Math.max(0, Math.min(wanted, d.maxReady));
+}
+
+/** One pool on a server, as sharePlaces sees it. */
+export interface PoolClaimOnPlaces {
+  /** Its target from demand (poolTarget). */
+  wants: number;
+  /** The warm containers it holds now (ready or warming). */
+  holds: number;
+}
+
+/**
+ * Shares the places a server has for warm containers (its free places plus those its pools hold)
+ * among its pools, max-min fair: one place at a time to each pool that wants more, round and
+ * round, so a pool asking for little gets all of it and the rest is split evenly. A newer pool
+ * thus gets its share while an older one wants every place, and the one above its share gives
+ * back its oldest (planPool). When a round cannot go all the way round, the odd places go to the
+ * pools holding most (then to those listed first), so that no pool gives back a warm container
+ * only to see another warm one in its place. The result: the target each pool may keep.
+ */
+export function sharePlaces(pools: readonly PoolClaimOnPlaces[], places: number): number[] {
+  const shares = pools.map(() => 0);
+  let left = Math.max(0, places);
+  const byHolding = pools.map((_, i) => i).sort((a, b) => pools[b].holds - pools[a].holds || a - b);
+  let open = byHolding.filter((i) => pools[i].wants > 0);
+  while (left > 0 && open.length > 0) {
+    for (const i of open) {
+      if (left === 0) break;
+      shares[i]++;
+      left--;
+    }
+    open = open.filter((i) => shares[i] < pools[i].wants);
+  }
+  return shares;
 }
 
 export interface WarmContainerView {

@@ -1,4 +1,4 @@
-import { DEMAND_HEADROOM, planPool, poolTarget, type PoolDemand, type WarmContainerView } from './prespawn-pool';
+import { DEMAND_HEADROOM, planPool, poolTarget, sharePlaces, type PoolDemand, type WarmContainerView } from './prespawn-pool';
 
 const now = Date.parse('2026-11-29T10:00:00.000Z');
 const ago = (seconds: number) => new Date(now - seconds * 1000).toISOString();
@@ -7,8 +7,8 @@ const warming = (containerId: string, secondsAgo = 5): WarmContainerView => ({ c
 /** Stopped, failed or of an older generation: neither claimable nor on its way to be. */
 const unusable = (containerId: string, secondsAgo = 60): WarmContainerView => ({ containerId, ready: false, warming: false, since: ago(secondsAgo) });
 
-/** A quiet pool: no claims in the last minute, 20 s to warm one container, plenty of room. */
-const quiet: PoolDemand = { minReady: 2, maxReady: 10, recentClaims: 0, windowMs: 60_000, refillMs: 20_000, room: 50 };
+/** A quiet pool: no claims in the last minute, 20 s to warm one container. */
+const quiet: PoolDemand = { minReady: 2, maxReady: 10, recentClaims: 0, windowMs: 60_000, refillMs: 20_000 };
 
 describe('poolTarget: how many ready containers a pool keeps', () => {
   it('keeps min_ready while nobody claims (and nothing at all for min_ready 0)', () => {
@@ -45,11 +45,44 @@ describe('poolTarget: how many ready containers a pool keeps', () => {
     expect(poolTarget({ ...quiet, recentClaims: 600 })).toBe(10);
   });
 
-  it('is capped by the room on the server, even below min_ready', () => {
-    expect(poolTarget({ ...quiet, recentClaims: 9, room: 3 })).toBe(3);
-    expect(poolTarget({ ...quiet, minReady: 4, room: 1 })).toBe(1);
-    expect(poolTarget({ ...quiet, room: 0 })).toBe(0);
-    expect(poolTarget({ ...quiet, room: -2 })).toBe(0);
+});
+
+describe("sharePlaces: a server's places for warm containers, among the pools on it", () => {
+  /** Pools wanting `wants`, holding nothing yet. */
+  const fresh = (...wants: number[]) => wants.map((w) => ({ wants: w, holds: 0 }));
+
+  it('gives every pool its whole target when there is room for all', () => {
+    expect(sharePlaces(fresh(2, 5, 0), 20)).toEqual([2, 5, 0]);
+  });
+
+  it('splits a server too small for all evenly, even below min_ready, the first pool taking the odd place', () => {
+    expect(sharePlaces(fresh(2, 2), 2)).toEqual([1, 1]);
+    expect(sharePlaces(fresh(10, 10), 5)).toEqual([3, 2]);
+    expect(sharePlaces(fresh(4, 4, 4), 1)).toEqual([1, 0, 0]);
+  });
+
+  it('makes an older pool that holds every place give a newer one its share', () => {
+    expect(sharePlaces([{ wants: 2, holds: 2 }, { wants: 2, holds: 0 }], 2)).toEqual([1, 1]);
+    expect(sharePlaces([{ wants: 10, holds: 6 }, { wants: 10, holds: 0 }], 6)).toEqual([3, 3]);
+  });
+
+  it('gives an odd place to the pool that holds it, rather than retire a warm container to warm another', () => {
+    // a create took the first pool's container: the second keeps the one place left
+    expect(sharePlaces([{ wants: 2, holds: 0 }, { wants: 2, holds: 1 }], 1)).toEqual([0, 1]);
+    expect(sharePlaces([{ wants: 4, holds: 1 }, { wants: 4, holds: 2 }, { wants: 4, holds: 2 }], 5)).toEqual([1, 2, 2]);
+  });
+
+  it('gives a pool that wants little all of it, and what it leaves to the others', () => {
+    // an older pool wanting 10 cannot keep a newer pool wanting 1 out
+    expect(sharePlaces(fresh(10, 1), 6)).toEqual([5, 1]);
+    expect(sharePlaces(fresh(1, 10, 3), 9)).toEqual([1, 5, 3]);
+  });
+
+  it('gives nothing on a full server or to a pool that wants nothing', () => {
+    expect(sharePlaces(fresh(3, 3), 0)).toEqual([0, 0]);
+    expect(sharePlaces(fresh(3, 3), -1)).toEqual([0, 0]);
+    expect(sharePlaces(fresh(0, 3), 2)).toEqual([0, 2]);
+    expect(sharePlaces([], 4)).toEqual([]);
   });
 });
 

@@ -1,6 +1,6 @@
 import type { common } from '@hoody/contracts';
 import { CommandRejected } from '@hoody/decider';
-import { planPool, poolTarget, type WarmContainerView } from '@hoody/scheduler-domain';
+import { planPool, poolTarget, sharePlaces, type WarmContainerView } from '@hoody/scheduler-domain';
 import type { SchedulerCommands } from '../commands/scheduler-commands';
 import { SYSTEM, systemMetadata, type ContainerLifecycle } from '../containers/container-lifecycle';
 import type { SchedulerMetrics } from '../metrics';
@@ -31,6 +31,21 @@ interface PoolHealth {
   retryAt: number;
 }
 
+/** One (template, server) pool during a look. */
+interface Pool {
+  template: TemplateRow;
+  server: ServerRow;
+  views: WarmContainerView[];
+  ready: number;
+  warming: number;
+  /** Not paused, degraded or backing off, on a server online. */
+  refill: boolean;
+  /** Its target from demand alone. */
+  wants: number;
+  /** Its share of the server's places: what it keeps. */
+  target: number;
+}
+
 /** The figures of one pool at the last look. */
 export interface PoolFigures {
   ready: number;
@@ -49,7 +64,8 @@ const LOOK_AFTER_CLAIM_MS = 20;
  * Keeps every (template, server) pool at its target: a reconciliation loop over the read model.
  * Each look retires what cannot be claimed any more (stopped or failed warm containers, an older
  * generation of the template, containers of deleted templates or of servers the template left,
- * those past the ttl, the oldest beyond the target) and warms the difference (planPool, poolTarget).
+ * those past the ttl, the oldest beyond the target) and warms the difference (planPool, poolTarget);
+ * the pools on one server share its places fairly (sharePlaces).
  * A warming that fails backs the pool off exponentially; after `degradeAfter` failures in a row the
  * template is recorded degraded with the reason, and is not refilled until it is changed or resumed.
  * Everything it decides on is in the store, so a restarted scheduler carries on where it stopped:
@@ -124,30 +140,40 @@ export class PoolManager {
     return servers.filter((server) => templateOn(template, server) && visibility.placeOn(owner, server, poolRole));
   }
 
-  private async lookAtAll(): Promise<void> {
+  private lookAtAll(): void {
     const templates = this.prespawn.liveTemplates();
     const warm = this.prespawn.warmContainers();
     const servers = this.queries.allServers();
-    // Free places per server, shared by every pool on it during this look.
+    // Free places per server, used up by the pools on it during this look.
     const free = new Map(servers.map((s) => [s.id, Math.max(0, s.maxContainers - s.containersUsed)]));
-    const figures = new Map<string, PoolFigures>();
-    const pools: Array<{ template: string; server: string; figures: PoolFigures }> = [];
+    const pools: Pool[] = [];
     for (const template of templates) {
       for (const server of this.serversOf(template, servers)) {
         const mine = warm.filter((w) => w.templateId === template.id && w.serverId === server.id);
-        const pool = await this.lookAt(template, server, mine, free);
-        figures.set(key(template.id, server.id), pool);
-        pools.push({ template: template.id, server: server.name, figures: pool });
+        pools.push(this.poolOf(template, server, mine));
       }
+    }
+    for (const server of servers) {
+      const on = pools.filter((p) => p.server.id === server.id);
+      const held = on.reduce((sum, p) => sum + p.ready + p.warming, 0);
+      const shares = sharePlaces(on.map((p) => ({ wants: p.wants, holds: p.ready + p.warming })), (free.get(server.id) ?? 0) + held);
+      on.forEach((p, i) => (p.target = shares[i]));
+    }
+    const figures = new Map<string, PoolFigures>();
+    const series: Array<{ template: string; server: string; figures: PoolFigures }> = [];
+    for (const pool of pools) {
+      const stepped = this.step(pool, free);
+      figures.set(key(pool.template.id, pool.server.id), stepped);
+      series.push({ template: pool.template.id, server: pool.server.name, figures: stepped });
     }
     // Warm containers no pool accounts for: of deleted templates, or of servers their template left.
     for (const w of warm) if (!figures.has(key(w.templateId, w.serverId))) this.retire(w.id);
     this.figures = figures;
-    this.options.metrics.prespawnPools(pools);
+    this.options.metrics.prespawnPools(series);
   }
 
-  private async lookAt(template: TemplateRow, server: ServerRow, containers: WarmRow[], free: Map<string, number>): Promise<PoolFigures> {
-    const poolKey = key(template.id, server.id);
+  /** One pool as it is, and the target it wants; one that may not refill now wants no more than it holds. */
+  private poolOf(template: TemplateRow, server: ServerRow, containers: WarmRow[]): Pool {
     const views: WarmContainerView[] = containers.map((w) => ({
       containerId: w.id,
       ready: w.status === 'running' && w.generation === template.generation,
@@ -156,23 +182,27 @@ export class PoolManager {
     }));
     const ready = views.filter((v) => v.ready).length;
     const warming = views.filter((v) => v.warming).length;
-    const target = poolTarget({
+    const wanted = poolTarget({
       minReady: template.settings.minReady,
       maxReady: template.settings.maxReady,
       recentClaims: this.stats.recentClaims(template.id, server.id),
       windowMs: DEMAND_WINDOW_MS,
       refillMs: this.stats.refillTime(template.id, server.id),
-      // What it keeps of its own (those it retires hold their places until removed) and the free places.
-      room: ready + warming + (free.get(server.id) ?? 0),
     });
-    const health = this.health.get(poolKey);
+    const health = this.health.get(key(template.id, server.id));
     const refill = template.state === 'active' && server.status === 'online' && (health === undefined || Date.now() >= health.retryAt);
-    const plan = planPool({ target, containers: views, ttlSeconds: template.settings.ttlSeconds, refill, now: Date.now() });
+    return { template, server, views, ready, warming, refill, wants: refill ? wanted : Math.min(wanted, ready + warming), target: 0 };
+  }
+
+  /** Retires what the pool must give back and warms toward its share, as far as the server's free places and warm-up slots go. */
+  private step(pool: Pool, free: Map<string, number>): PoolFigures {
+    const { template, server } = pool;
+    const plan = planPool({ target: pool.target, containers: pool.views, ttlSeconds: template.settings.ttlSeconds, refill: pool.refill, now: Date.now() });
     for (const id of plan.retire) this.retire(id);
     const warmNow = Math.max(0, Math.min(plan.warm, this.options.concurrencyPerServer - (this.inFlight.get(server.id) ?? 0), free.get(server.id) ?? 0));
     for (let i = 0; i < warmNow; i++) this.warmOne(template, server);
     free.set(server.id, (free.get(server.id) ?? 0) - warmNow);
-    return { ready, warming: warming + warmNow, target };
+    return { ready: pool.ready, warming: pool.warming + warmNow, target: pool.target };
   }
 
   private warmOne(template: TemplateRow, server: ServerRow): void {
