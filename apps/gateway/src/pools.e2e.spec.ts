@@ -184,6 +184,46 @@ describe('server pools, with two users and two servers', () => {
     await removeBob(pool.id);
   }, 90_000);
 
+  it("passes by a warm container of the server's default template that the member may not place, and serves the member's own", async () => {
+    // the admin's default pool on the local server, warm before bob's template exists: its container is the older candidate
+    await admin.api.servers.update(local, { prespawn_count: 1 });
+    // ready warm containers on the local server someone sees: bob sees his template's only, the admin every one
+    const warmOn = async (client: HoodyClient) =>
+      (
+        (await client.api.containers.list({ include_prespawn: true, limit: 100 })).data.containers.filter(
+          (c: { project_id: string | null; server_id: string; status: string }) => c.project_id === null && c.server_id === local && c.status === 'running',
+        ) as Array<{ id: string }>
+      ).map((c) => c.id);
+    const defaultWarm = async () => {
+      const bobs = new Set(await warmOn(bob));
+      return (await warmOn(admin)).filter((id) => !bobs.has(id));
+    };
+    for (let i = 0; i < 300 && (await defaultWarm()).length < 1; i++) await new Promise((r) => setTimeout(r, 100));
+    const [theDefaults] = await defaultWarm();
+    expect(theDefaults).toBeDefined();
+
+    // bob's containers on the pool's servers, and a limit that leaves him room for his template's two and two creates
+    const placed = async () =>
+      (await bob.api.containers.list({ limit: 100 })).data.containers.filter((c: { server_id: string }) => c.server_id === local || c.server_id === second.id).length;
+    const limit = (await placed()) + 2;
+    const pool = await poolOfBothServersWithBob('default-team', { max_containers_per_member: limit });
+    const template = (await bob.api.prespawn.templates.create({ name: 'bobs-plain', pool_id: pool.id, min_ready: 1 })).data;
+    for (let i = 0; i < 300 && (await warmOn(bob)).length < 1; i++) await new Promise((r) => setTimeout(r, 100));
+    const [his] = await warmOn(bob);
+    expect(his).toBeDefined();
+    for (const name of ['plain-cold-1', 'plain-cold-2']) await bob.api.containers.create(defaultProject.bob, { server_id: second.id, name, bypass_prespawn: true });
+    expect(await placed()).toBe(limit);
+
+    // at his limit, the default template's container (the older one, a new placement for him) is passed by; his own is served
+    const served = (await bob.api.containers.create(defaultProject.bob, { server_id: local, name: 'plain-warm' })).data;
+    expect(served).toMatchObject({ prespawn: true, id: his, project_id: defaultProject.bob });
+    expect(await defaultWarm()).toContain(theDefaults);
+
+    await bob.api.prespawn.templates.delete(template.id);
+    await removeBob(pool.id);
+    await admin.api.servers.update(local, { prespawn_count: 0 });
+  }, 90_000);
+
   it('lets roles decide: users cannot invite, admins invite users, only the owner changes roles; a rejected invitation gives nothing', async () => {
     const pool = (await admin.api.pools.create({ name: 'roles' })).data;
     await admin.api.pools.addServer(pool.id, { server_id: local });

@@ -263,6 +263,10 @@ describe('prespawn: warm containers on a real engine, claimed through the schedu
 
       // a create the pools cannot serve takes a warm container's place, twice; then the server is full
       expect((await create('cap-cold-1', { bypassPrespawn: true })).container).toMatchObject({ status: S.RUNNING, prespawn: false });
+      // a create refused for its name takes no place: the other warm container stays
+      expect(await rpcFailure(create('cap-cold-1', { bypassPrespawn: true }))).toMatchObject({ errorCode: 'NAME_TAKEN' });
+      const ready = async () => [...(await warmOf(a.id)), ...(await warmOf(b.id))].filter((c) => c.status === S.RUNNING).length;
+      expect(await ready()).toBe(1);
       expect((await create('cap-cold-2', { hoodyKit: false })).container).toMatchObject({ status: S.RUNNING, prespawn: false });
       // the warm containers that gave way are removed after the creates are answered
       await eventually('the two warm containers removed', async () => ((await warmOf(a.id)).length + (await warmOf(b.id)).length === 0 ? true : undefined));

@@ -25,6 +25,9 @@ function checkName(name: string): void {
   if (!CONTAINER_NAME_PATTERN.test(name)) throw new CommandRejected('VALIDATION_FAILED', 'name: 3-100 characters of letters, digits, _ and -');
 }
 
+/** What a NAME_TAKEN refusal of a container's name says. */
+export const containerNameTaken = (name: string) => `a container named ${name} exists in this project`;
+
 /** A NAME_TAKEN refusal, told in the caller's terms (which name, where). */
 async function sayingWhichName<T>(work: Promise<T>, message: string): Promise<T> {
   try {
@@ -115,7 +118,7 @@ export class SchedulerCommands {
     checkName(containerName);
     const name = streams.containerName(projectId, containerName);
     const step = { streamId: streams.container(containerId), decider: containerDecider, command };
-    const result = await sayingWhichName(this.containerNames.reserveWith(name, containerId, step, metadata), `a container named ${containerName} exists in this project`);
+    const result = await sayingWhichName(this.containerNames.reserveWith(name, containerId, step, metadata), containerNameTaken(containerName));
     await this.settle(result.position);
   }
 

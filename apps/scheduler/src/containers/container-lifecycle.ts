@@ -14,7 +14,7 @@ import {
 } from '@hoody/scheduler-domain';
 import { rpcError } from '@hoody/service-kit';
 import { AGENT_TIMEOUTS, agentFailure, agentRpcError, deadline, worthRetrying, type AgentClient, type AgentClients } from '../agents/agent-clients';
-import type { SchedulerCommands } from '../commands/scheduler-commands';
+import { containerNameTaken, type SchedulerCommands } from '../commands/scheduler-commands';
 import { KeyedLock } from '../keyed-lock';
 import type { SchedulerMetrics } from '../metrics';
 import type { ContainerRow, ProjectRow, SchedulerQueries, ServerRow } from '../read-model/scheduler-queries';
@@ -157,12 +157,13 @@ export class ContainerLifecycle {
         const warm = await this.claims.claim(caller, { projectId: project.id, server, settings, spec: input.spec, triggeredBy: triggeredBy(caller), checkNewPlacement }, metadata);
         if (warm) return warm;
       }
+      // The name's reservation decides, with the request; refused here first, a taken name costs no warm container its place.
+      if (this.queries.containerNamed(project.id, name)) throw new CommandRejected('NAME_TAKEN', containerNameTaken(name));
       checkNewPlacement();
       let onServer = this.queries.server(server.id)?.containersUsed ?? 0;
-      // Warm containers hold places only while nobody needs them: a full server gives one up (not for
-      // a create that will fail on its name anyway).
+      // Warm containers hold places only while nobody needs them: a full server gives one up.
       const yielding = onServer >= server.maxContainers ? this.claims.placeToYield(server.id) : undefined;
-      if (yielding && !this.queries.containerNamed(project.id, name) && (await this.yieldPlace(yielding))) onServer -= 1;
+      if (yielding && (await this.yieldPlace(yielding))) onServer -= 1;
       if (onServer >= server.maxContainers) {
         throw new CommandRejected('SERVER_CAPACITY_REACHED', `server ${server.name} holds at most ${server.maxContainers} containers`);
       }
