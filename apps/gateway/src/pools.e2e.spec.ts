@@ -157,7 +157,7 @@ describe('server pools, with two users and two servers', () => {
     await bob.api.prespawn.templates.delete(template.id);
   }, 120_000);
 
-  it("counts a member's warm containers against the pool's limits: the template fills no further, and its own warm container is still served", async () => {
+  it("counts a member's warm containers against the pool's limits: the template fills no further, its own warm container is still served, and gives its place to the member's own create", async () => {
     const pool = await poolOfBothServersWithBob('tight-team', { max_containers_per_member: 2 });
     // bob already has one container on these servers (the last test's): room for one warm container, not two per server
     const template = (await bob.api.prespawn.templates.create({ name: 'bobs-tight', pool_id: pool.id, cpu: 0.25, min_ready: 2 })).data;
@@ -179,6 +179,17 @@ describe('server pools, with two users and two servers', () => {
     const served = (await bob.api.containers.create(defaultProject.bob, { server_id: warm[0].server_id, name: 'tight-warm', cpu: 0.25 })).data;
     expect(served).toMatchObject({ prespawn: true, id: warm[0].id });
     await expect(bob.api.containers.create(defaultProject.bob, { server_id: local, name: 'tight-cold' })).rejects.toMatchObject({ statusCode: 409, error: 'POOL_MEMBER_LIMIT_REACHED' });
+
+    // room again: the template refills; then a create of his that the pool cannot serve takes his warm container's place,
+    // so his footprint stays within the limit
+    await bob.api.containers.delete(served.id);
+    for (let i = 0; i < 300 && (await ready()) < 1; i++) await new Promise((r) => setTimeout(r, 100));
+    const cold = (await bob.api.containers.create(defaultProject.bob, { server_id: local, name: 'tight-cold', bypass_prespawn: true })).data;
+    expect(cold).toMatchObject({ prespawn: false, status: 'running' });
+    for (let i = 0; i < 10; i++) {
+      expect(await warmNow()).toEqual([]);
+      await new Promise((r) => setTimeout(r, 100));
+    }
 
     await bob.api.prespawn.templates.delete(template.id);
     await removeBob(pool.id);
@@ -202,17 +213,19 @@ describe('server pools, with two users and two servers', () => {
     const [theDefaults] = await defaultWarm();
     expect(theDefaults).toBeDefined();
 
-    // bob's containers on the pool's servers, and a limit that leaves him room for his template's two and two creates
-    const placed = async () =>
-      (await bob.api.containers.list({ limit: 100 })).data.containers.filter((c: { server_id: string }) => c.server_id === local || c.server_id === second.id).length;
-    const limit = (await placed()) + 2;
+    // bob's footprint on the pool's servers (his containers and his warm ones), and a limit that leaves him room for his template's two and one create
+    const footprint = async () =>
+      (await bob.api.containers.list({ include_prespawn: true, limit: 100 })).data.containers.filter(
+        (c: { server_id: string; status: string }) => (c.server_id === local || c.server_id === second.id) && c.status !== 'deleting',
+      ).length;
+    const limit = (await footprint()) + 3;
     const pool = await poolOfBothServersWithBob('default-team', { max_containers_per_member: limit });
     const template = (await bob.api.prespawn.templates.create({ name: 'bobs-plain', pool_id: pool.id, min_ready: 1 })).data;
     for (let i = 0; i < 300 && (await warmOn(bob)).length < 1; i++) await new Promise((r) => setTimeout(r, 100));
     const [his] = await warmOn(bob);
     expect(his).toBeDefined();
-    for (const name of ['plain-cold-1', 'plain-cold-2']) await bob.api.containers.create(defaultProject.bob, { server_id: second.id, name, bypass_prespawn: true });
-    expect(await placed()).toBe(limit);
+    await bob.api.containers.create(defaultProject.bob, { server_id: second.id, name: 'plain-cold', bypass_prespawn: true });
+    expect(await footprint()).toBe(limit);
 
     // at his limit, the default template's container (the older one, a new placement for him) is passed by; his own is served
     const served = (await bob.api.containers.create(defaultProject.bob, { server_id: local, name: 'plain-warm' })).data;

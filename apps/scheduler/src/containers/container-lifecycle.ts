@@ -159,8 +159,9 @@ export class ContainerLifecycle {
       }
       // The name's reservation decides, with the request; refused here first, a taken name costs no warm container its place.
       if (this.queries.containerNamed(project.id, name)) throw new CommandRejected('NAME_TAKEN', containerNameTaken(name));
-      checkNewPlacement();
-      let onServer = this.queries.server(server.id)?.containersUsed ?? 0;
+      // A member at a pool's limits gives up warm containers of its own there first.
+      const freedHere = await this.withinPoolLimits(server, caller.userId, input.spec);
+      let onServer = (this.queries.server(server.id)?.containersUsed ?? 0) - freedHere;
       // Warm containers hold places only while nobody needs them: a full server gives one up.
       const yielding = onServer >= server.maxContainers ? this.claims.placeToYield(server.id) : undefined;
       if (yielding && (await this.yieldPlace(yielding))) onServer -= 1;
@@ -179,21 +180,43 @@ export class ContainerLifecycle {
   }
 
   /** A pool member's placements on the pool's servers stay within the pool's per-member limits. */
-  private checkPoolLimits(poolId: string, userId: string, spec: { cpu: number; memory: number }, options: { withWarm?: boolean } = {}): void {
+  private checkPoolLimits(poolId: string, userId: string, spec: { cpu: number; memory: number }): void {
+    const refusal = this.poolLimitRefusal(poolId, userId, spec);
+    if (refusal) throw new CommandRejected('POOL_MEMBER_LIMIT_REACHED', refusal);
+  }
+
+  /** Why one more container of `spec` would take the member past the pool's limits; undefined when it fits. */
+  private poolLimitRefusal(poolId: string, userId: string, spec: { cpu: number; memory: number }): string | undefined {
     const limits = this.queries.poolSettings(poolId);
-    if (!limits) return;
-    const used = this.queries.memberUsage(poolId, userId, options);
-    const refuse = (what: string) => {
-      throw new CommandRejected('POOL_MEMBER_LIMIT_REACHED', `this server's pool allows each member ${what}`);
-    };
+    if (!limits) return undefined;
+    const used = this.queries.memberUsage(poolId, userId);
+    const allows = (what: string) => `this server's pool allows each member ${what}`;
     if (limits.maxContainersPerMember !== null && used.containers + 1 > limits.maxContainersPerMember) {
-      refuse(`at most ${limits.maxContainersPerMember} container${limits.maxContainersPerMember === 1 ? '' : 's'} (max_containers_per_member)`);
+      return allows(`at most ${limits.maxContainersPerMember} container${limits.maxContainersPerMember === 1 ? '' : 's'} (max_containers_per_member)`);
     }
     if (limits.maxCpuPerMember !== null && used.cpu + spec.cpu > limits.maxCpuPerMember) {
-      refuse(`at most ${limits.maxCpuPerMember} CPU cores (max_cpu_per_member; ${used.cpu} in use, ${spec.cpu} asked)`);
+      return allows(`at most ${limits.maxCpuPerMember} CPU cores (max_cpu_per_member; ${used.cpu} in use, ${spec.cpu} asked)`);
     }
     if (limits.maxMemoryPerMember !== null && used.memory + spec.memory > limits.maxMemoryPerMember) {
-      refuse(`at most ${limits.maxMemoryPerMember} GiB of memory (max_memory_per_member; ${used.memory} in use, ${spec.memory} asked)`);
+      return allows(`at most ${limits.maxMemoryPerMember} GiB of memory (max_memory_per_member; ${used.memory} in use, ${spec.memory} asked)`);
+    }
+    return undefined;
+  }
+
+  /**
+   * A member's cold create on another owner's server of a pool, within the pool's limits: the
+   * member's own warm containers on the pool's servers give their places up first, one at a time,
+   * until it fits (else POOL_MEMBER_LIMIT_REACHED). Answers how many of them were on `server`.
+   */
+  private async withinPoolLimits(server: ServerRow, userId: string, spec: { cpu: number; memory: number }): Promise<number> {
+    if (!server.poolId || server.ownerId === userId) return 0;
+    let freedHere = 0;
+    for (;;) {
+      const refusal = this.poolLimitRefusal(server.poolId, userId, spec);
+      if (!refusal) return freedHere;
+      const yielding = this.claims.memberPlaceToYield(server.poolId, userId);
+      if (!yielding) throw new CommandRejected('POOL_MEMBER_LIMIT_REACHED', refusal);
+      if ((await this.yieldPlace(yielding.id)) && yielding.serverId === server.id) freedHere++;
     }
   }
 
@@ -341,7 +364,7 @@ export class ContainerLifecycle {
       const server = this.queries.server(input.serverId);
       if (!server || server.containersUsed >= server.maxContainers) throw new CommandRejected('SERVER_CAPACITY_REACHED', `server ${server?.name ?? input.serverId} is full`);
       // A pool member's warm containers on others' servers count against the member's limits there.
-      if (server.poolId && server.ownerId !== input.ownerId) this.checkPoolLimits(server.poolId, input.ownerId, input.spec, { withWarm: true });
+      if (server.poolId && server.ownerId !== input.ownerId) this.checkPoolLimits(server.poolId, input.ownerId, input.spec);
       const { serverId, templateId, generation, spec, environmentVars } = input;
       const command = { type: 'RequestWarmContainer', containerId, serverId, templateId, generation, spec, environmentVars, triggeredBy: SYSTEM.prespawn, at: this.commands.now() } as const;
       await this.commands.container(containerId, command, systemMetadata(SYSTEM.prespawn));

@@ -58,6 +58,11 @@ export class PrespawnClaims {
     return this.queries.warmToYield(serverId);
   }
 
+  /** A warm container of the member's that should give its place up to the member's create at a pool's limits (see PrespawnQueries.memberWarmToYield). */
+  memberPlaceToYield(poolId: string, userId: string): { id: string; serverId: string } | undefined {
+    return this.queries.memberWarmToYield(poolId, userId);
+  }
+
   /** The claimed container's id, or undefined when none is ready (the create goes cold). */
   async claim(caller: common.Principal, request: ClaimRequest, metadata: EventMetadata): Promise<string | undefined> {
     const started = performance.now();

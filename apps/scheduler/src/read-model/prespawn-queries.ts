@@ -88,13 +88,23 @@ export class PrespawnQueries {
    * oldest first. Not one still being created or already being removed.
    */
   warmToYield(serverId: string): string | undefined {
-    return (
-      this.sql(
-        `SELECT c.id FROM containers c JOIN templates t ON t.id = c.template_id
-         WHERE c.server_id = ? AND c.template_id IS NOT NULL AND c.claimed_at IS NULL AND c.status NOT IN ('creating', 'deleting', 'deleted')
-         ORDER BY (c.status = 'running' AND c.template_generation = t.generation AND t.state != 'deleted'), c.status_changed_at, c.id LIMIT 1`,
-      ).get(serverId) as { id: string } | undefined
-    )?.id;
+    return this.firstToYield('c.server_id = ?', serverId)?.id;
+  }
+
+  /**
+   * The warm container of `userId`'s templates on another owner's server of the pool that gives
+   * its place up to the member's own create at the pool's limits; chosen as warmToYield chooses.
+   */
+  memberWarmToYield(poolId: string, userId: string): { id: string; serverId: string } | undefined {
+    return this.firstToYield('t.owner_id = ? AND c.server_id IN (SELECT id FROM servers WHERE pool_id = ? AND owner_id != ?)', userId, poolId, userId);
+  }
+
+  private firstToYield(where: string, ...params: string[]): { id: string; serverId: string } | undefined {
+    return this.sql(
+      `SELECT c.id, c.server_id AS serverId FROM containers c JOIN templates t ON t.id = c.template_id
+       WHERE ${where} AND c.template_id IS NOT NULL AND c.claimed_at IS NULL AND c.status NOT IN ('creating', 'deleting', 'deleted')
+       ORDER BY (c.status = 'running' AND c.template_generation = t.generation AND t.state != 'deleted'), c.status_changed_at, c.id LIMIT 1`,
+    ).get(...params) as { id: string; serverId: string } | undefined;
   }
 
   /**

@@ -225,17 +225,18 @@ export class SchedulerQueries {
   }
 
   /**
-   * What a member has placed on a pool's servers: containers not deleted, in projects the member
-   * owns; `withWarm`, also the warm containers of the member's prespawn templates waiting there.
+   * A member's footprint on the servers of a pool that others own: containers not deleted in
+   * projects the member owns, and the warm containers of the member's prespawn templates there (but
+   * those already being retired, which are on their way out).
    */
-  memberUsage(poolId: string, userId: string, { withWarm = false } = {}): { containers: number; cpu: number; memory: number } {
+  memberUsage(poolId: string, userId: string): { containers: number; cpu: number; memory: number } {
     return this.sql(
       `SELECT COUNT(*) AS containers, COALESCE(SUM(c.cpu), 0) AS cpu, COALESCE(SUM(c.memory), 0) AS memory
        FROM containers c JOIN servers s ON s.id = c.server_id
-       WHERE s.pool_id = ? AND c.status != 'deleted'
+       WHERE s.pool_id = ? AND s.owner_id != ? AND c.status != 'deleted'
          AND (c.project_id IN (SELECT id FROM projects WHERE user_id = ?)
-           OR (? AND c.project_id = '' AND c.template_id IN (SELECT id FROM templates WHERE owner_id = ?)))`,
-    ).get(poolId, userId, +withWarm, userId) as { containers: number; cpu: number; memory: number };
+           OR (c.project_id = '' AND c.status != 'deleting' AND c.template_id IN (SELECT id FROM templates WHERE owner_id = ?)))`,
+    ).get(poolId, userId, userId, userId) as { containers: number; cpu: number; memory: number };
   }
 
   /** Whether a container of the project (not deleted) has this name, in any case (a pre-check: the name's reservation decides). */
