@@ -195,8 +195,8 @@ describe('server pools, with two users and two servers', () => {
     await removeBob(pool.id);
   }, 90_000);
 
-  it("passes by a warm container of the server's default template that the member may not place, and serves the member's own", async () => {
-    // the admin's default pool on the local server, warm before bob's template exists: its container is the older candidate
+  it("serves a member at the limits from the server's default pool by retiring a warm container of the member's own; with none left, passes it by", async () => {
+    // the admin's default pool on the local server, which everyone placing there claims from
     await admin.api.servers.update(local, { prespawn_count: 1 });
     // ready warm containers on the local server someone sees: bob sees his template's only, the admin every one
     const warmOn = async (client: HoodyClient) =>
@@ -209,28 +209,36 @@ describe('server pools, with two users and two servers', () => {
       const bobs = new Set(await warmOn(bob));
       return (await warmOn(admin)).filter((id) => !bobs.has(id));
     };
-    for (let i = 0; i < 300 && (await defaultWarm()).length < 1; i++) await new Promise((r) => setTimeout(r, 100));
-    const [theDefaults] = await defaultWarm();
-    expect(theDefaults).toBeDefined();
-
-    // bob's footprint on the pool's servers (his containers and his warm ones), and a limit that leaves him room for his template's two and one create
+    const aDefaultWarm = async () => {
+      for (let i = 0; i < 300 && (await defaultWarm()).length < 1; i++) await new Promise((r) => setTimeout(r, 100));
+      const [id] = await defaultWarm();
+      expect(id).toBeDefined();
+      return id;
+    };
+    // bob's footprint on the pool's servers, as the limits count it: his containers, and his warm ones not being retired
     const footprint = async () =>
       (await bob.api.containers.list({ include_prespawn: true, limit: 100 })).data.containers.filter(
-        (c: { server_id: string; status: string }) => (c.server_id === local || c.server_id === second.id) && c.status !== 'deleting',
+        (c: { server_id: string; status: string; project_id: string | null }) =>
+          (c.server_id === local || c.server_id === second.id) && (c.project_id !== null || c.status !== 'deleting'),
       ).length;
-    const limit = (await footprint()) + 3;
+    const limit = (await footprint()) + 1;
     const pool = await poolOfBothServersWithBob('default-team', { max_containers_per_member: limit });
-    const template = (await bob.api.prespawn.templates.create({ name: 'bobs-plain', pool_id: pool.id, min_ready: 1 })).data;
+    // his own template runs something else (a cpu limit), so only the default pool can serve his plain creates
+    const template = (await bob.api.prespawn.templates.create({ name: 'bobs-small', server_ids: [local], cpu: 0.25, min_ready: 1 })).data;
     for (let i = 0; i < 300 && (await warmOn(bob)).length < 1; i++) await new Promise((r) => setTimeout(r, 100));
-    const [his] = await warmOn(bob);
-    expect(his).toBeDefined();
-    await bob.api.containers.create(defaultProject.bob, { server_id: second.id, name: 'plain-cold', bypass_prespawn: true });
     expect(await footprint()).toBe(limit);
 
-    // at his limit, the default template's container (the older one, a new placement for him) is passed by; his own is served
+    // at his limit, taking the default pool's container is a new placement: his own warm container gives way to it
+    const theDefaults = await aDefaultWarm();
     const served = (await bob.api.containers.create(defaultProject.bob, { server_id: local, name: 'plain-warm' })).data;
-    expect(served).toMatchObject({ prespawn: true, id: his, project_id: defaultProject.bob });
-    expect(await defaultWarm()).toContain(theDefaults);
+    expect(served).toMatchObject({ prespawn: true, id: theDefaults, project_id: defaultProject.bob });
+    expect(await warmOn(bob)).toEqual([]);
+    expect(await footprint()).toBe(limit);
+
+    // with nothing of his own left to give way, the default pool's next container is passed by, and the create refused
+    const next = await aDefaultWarm();
+    await expect(bob.api.containers.create(defaultProject.bob, { server_id: local, name: 'plain-cold' })).rejects.toMatchObject({ statusCode: 409, error: 'POOL_MEMBER_LIMIT_REACHED' });
+    expect(await defaultWarm()).toContain(next);
 
     await bob.api.prespawn.templates.delete(template.id);
     await removeBob(pool.id);

@@ -4,6 +4,8 @@ import { CommandRejected } from '@hoody/decider';
 import type { EventMetadata } from '@hoody/event-store';
 import {
   containerDecider,
+  fitsPerLimit,
+  retirementsToFit,
   DELETABLE_FROM,
   OPERATION_RULES,
   operationCommand,
@@ -17,6 +19,7 @@ import { AGENT_TIMEOUTS, agentFailure, agentRpcError, deadline, worthRetrying, t
 import { containerNameTaken, type SchedulerCommands } from '../commands/scheduler-commands';
 import { KeyedLock } from '../keyed-lock';
 import type { SchedulerMetrics } from '../metrics';
+import type { WarmToYield } from '../read-model/prespawn-queries';
 import type { ContainerRow, ProjectRow, SchedulerQueries, ServerRow } from '../read-model/scheduler-queries';
 import type { PrespawnClaims } from '../prespawn/prespawn-claims';
 import { visibility } from '../visibility';
@@ -147,27 +150,32 @@ export class ContainerLifecycle {
           `project ${project.alias} allows at most ${project.maxContainers} container${project.maxContainers === 1 ? '' : 's'} (max_containers)`,
         );
       }
-      // A member's placements on others' servers of a pool stay within its limits.
-      const checkNewPlacement = () => {
-        if (server.poolId && server.ownerId !== caller.userId) this.checkPoolLimits(server.poolId, caller.userId, input.spec);
+      // A member's new placement on another's server of a pool stays within the pool's limits: the
+      // member's own warm containers there give their places up first.
+      const placeNew = async () => {
+        const room = this.memberRoom(server, caller.userId, input.spec);
+        if ('giving' in room) await this.yieldPlaces(room.giving.map((w) => w.id));
+        return 'giving' in room;
       };
       if (!input.spec.bypassPrespawn) {
         // A warm container already holds its place on the server: no capacity check.
         const settings = { ...input.settings, name };
-        const warm = await this.claims.claim(caller, { projectId: project.id, server, settings, spec: input.spec, triggeredBy: triggeredBy(caller), checkNewPlacement }, metadata);
+        const warm = await this.claims.claim(caller, { projectId: project.id, server, settings, spec: input.spec, triggeredBy: triggeredBy(caller), placeNew }, metadata);
         if (warm) return warm;
       }
       // The name's reservation decides, with the request; refused here first, a taken name costs no warm container its place.
       if (this.queries.containerNamed(project.id, name)) throw new CommandRejected('NAME_TAKEN', containerNameTaken(name));
-      // A member at a pool's limits gives up warm containers of its own there first.
-      const freedHere = await this.withinPoolLimits(server, caller.userId, input.spec);
-      let onServer = (this.queries.server(server.id)?.containersUsed ?? 0) - freedHere;
+      // Everything that must give way is found before anything does: a create refused gives nothing up.
+      const room = this.memberRoom(server, caller.userId, input.spec);
+      if ('refused' in room) throw new CommandRejected('POOL_MEMBER_LIMIT_REACHED', room.refused);
+      const { giving } = room;
       // Warm containers hold places only while nobody needs them: a full server gives one up.
-      const yielding = onServer >= server.maxContainers ? this.claims.placeToYield(server.id) : undefined;
-      if (yielding && (await this.yieldPlace(yielding))) onServer -= 1;
-      if (onServer >= server.maxContainers) {
+      const onServer = (this.queries.server(server.id)?.containersUsed ?? 0) - giving.filter((w) => w.serverId === server.id).length;
+      const forPlace = onServer >= server.maxContainers ? this.claims.placeToYield(server.id, giving.map((w) => w.id)) : undefined;
+      if (onServer >= server.maxContainers && !forPlace) {
         throw new CommandRejected('SERVER_CAPACITY_REACHED', `server ${server.name} holds at most ${server.maxContainers} containers`);
       }
+      await this.yieldPlaces([...giving.map((w) => w.id), ...(forPlace ? [forPlace] : [])]);
       await this.commands.requestContainer(
         { containerId: newId, projectId: project.id, serverId: server.id, settings: { ...input.settings, name }, spec: input.spec, triggeredBy: triggeredBy(caller) },
         metadata,
@@ -190,34 +198,28 @@ export class ContainerLifecycle {
     const limits = this.queries.poolSettings(poolId);
     if (!limits) return undefined;
     const used = this.queries.memberUsage(poolId, userId);
+    const fits = fitsPerLimit(limits, used, spec);
     const allows = (what: string) => `this server's pool allows each member ${what}`;
-    if (limits.maxContainersPerMember !== null && used.containers + 1 > limits.maxContainersPerMember) {
+    if (fits.containers < 1) {
       return allows(`at most ${limits.maxContainersPerMember} container${limits.maxContainersPerMember === 1 ? '' : 's'} (max_containers_per_member)`);
     }
-    if (limits.maxCpuPerMember !== null && used.cpu + spec.cpu > limits.maxCpuPerMember) {
-      return allows(`at most ${limits.maxCpuPerMember} CPU cores (max_cpu_per_member; ${used.cpu} in use, ${spec.cpu} asked)`);
-    }
-    if (limits.maxMemoryPerMember !== null && used.memory + spec.memory > limits.maxMemoryPerMember) {
-      return allows(`at most ${limits.maxMemoryPerMember} GiB of memory (max_memory_per_member; ${used.memory} in use, ${spec.memory} asked)`);
-    }
+    if (fits.cpu < 1) return allows(`at most ${limits.maxCpuPerMember} CPU cores (max_cpu_per_member; ${used.cpu} in use, ${spec.cpu} asked)`);
+    if (fits.memory < 1) return allows(`at most ${limits.maxMemoryPerMember} GiB of memory (max_memory_per_member; ${used.memory} in use, ${spec.memory} asked)`);
     return undefined;
   }
 
   /**
-   * A member's cold create on another owner's server of a pool, within the pool's limits: the
-   * member's own warm containers on the pool's servers give their places up first, one at a time,
-   * until it fits (else POOL_MEMBER_LIMIT_REACHED). Answers how many of them were on `server`.
+   * What a member's new container on `server` needs to give way within the pool's limits: nothing
+   * when it fits, or off others' servers of a pool; else the fewest of the member's own warm
+   * containers on the pool's servers, in yield order; refused when even all of them would not do.
    */
-  private async withinPoolLimits(server: ServerRow, userId: string, spec: { cpu: number; memory: number }): Promise<number> {
-    if (!server.poolId || server.ownerId === userId) return 0;
-    let freedHere = 0;
-    for (;;) {
-      const refusal = this.poolLimitRefusal(server.poolId, userId, spec);
-      if (!refusal) return freedHere;
-      const yielding = this.claims.memberPlaceToYield(server.poolId, userId);
-      if (!yielding) throw new CommandRejected('POOL_MEMBER_LIMIT_REACHED', refusal);
-      if ((await this.yieldPlace(yielding.id)) && yielding.serverId === server.id) freedHere++;
-    }
+  private memberRoom(server: ServerRow, userId: string, spec: { cpu: number; memory: number }): { giving: WarmToYield[] } | { refused: string } {
+    const limits = server.poolId && server.ownerId !== userId ? this.queries.poolSettings(server.poolId) : undefined;
+    if (!server.poolId || !limits) return { giving: [] };
+    const candidates = this.claims.memberPlacesToYield(server.poolId, userId);
+    const n = retirementsToFit(limits, this.queries.memberUsage(server.poolId, userId), spec, candidates);
+    if (n !== undefined) return { giving: candidates.slice(0, n) };
+    return { refused: this.poolLimitRefusal(server.poolId, userId, spec) ?? "this server's pool's limits per member are reached" };
   }
 
   async operate(caller: common.Principal, containerId: string, operation: ContainerOperation, metadata: EventMetadata): Promise<ContainerRow> {
@@ -374,15 +376,17 @@ export class ContainerLifecycle {
   }
 
   /**
-   * Gives a warm container's place to a create: its retirement is recorded at once (a claim that got
-   * there first keeps it: false), and its removal from the engine follows, outside the caller's lock.
+   * Gives warm containers' places to a create: their retirements are recorded at once, and their
+   * removal from the engine follows, outside the caller's lock. One the pool manager was retiring
+   * meanwhile is on its way out all the same (and no claim can take one: claims hold that lock).
    */
-  private async yieldPlace(containerId: string): Promise<boolean> {
-    if (!(await this.recordRetirement(containerId))) return false;
-    void this.locks
-      .run(containerId, () => this.removeNow(containerId, SYSTEM.prespawn, systemMetadata(SYSTEM.prespawn)))
-      .catch((error: Error) => this.options.log(`scheduler: removing warm container ${containerId} failed: ${error.message}`));
-    return true;
+  private async yieldPlaces(containerIds: string[]): Promise<void> {
+    for (const containerId of containerIds) {
+      if (!(await this.recordRetirement(containerId))) continue;
+      void this.locks
+        .run(containerId, () => this.removeNow(containerId, SYSTEM.prespawn, systemMetadata(SYSTEM.prespawn)))
+        .catch((error: Error) => this.options.log(`scheduler: removing warm container ${containerId} failed: ${error.message}`));
+    }
   }
 
   /** Removes a warm container nobody claimed (a claim that got there first keeps it). */

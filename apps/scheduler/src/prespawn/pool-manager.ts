@@ -1,6 +1,6 @@
 import type { common } from '@hoody/contracts';
 import { CommandRejected } from '@hoody/decider';
-import { planPool, poolTarget, sharePlaces, type WarmContainerView } from '@hoody/scheduler-domain';
+import { placesWithin, planPool, poolTarget, sharePlaces, type WarmContainerView } from '@hoody/scheduler-domain';
 import type { SchedulerCommands } from '../commands/scheduler-commands';
 import { SYSTEM, systemMetadata, type ContainerLifecycle } from '../containers/container-lifecycle';
 import type { SchedulerMetrics } from '../metrics';
@@ -38,9 +38,9 @@ interface Pool {
   views: WarmContainerView[];
   ready: number;
   warming: number;
-  /** Not paused, degraded or backing off, on a server online. */
+  /** Not paused, degraded, backing off or waiting for room, on a server online. */
   refill: boolean;
-  /** Its target from demand alone. */
+  /** Its target from demand, within what its owner may place there; no more than it holds while it may not refill. */
   wants: number;
   /** Its share of the server's places: what it keeps. */
   target: number;
@@ -191,7 +191,15 @@ export class PoolManager {
     });
     const health = this.health.get(key(template.id, server.id));
     const refill = template.state === 'active' && server.status === 'online' && (health === undefined || Date.now() >= health.retryAt);
-    return { template, server, views, ready, warming, refill, wants: refill ? wanted : Math.min(wanted, ready + warming), target: 0 };
+    const room = refill ? this.memberRoom(template, server) : 0;
+    return { template, server, views, ready, warming, refill, wants: Math.min(wanted, ready + warming + room), target: 0 };
+  }
+
+  /** How many more warm containers the template's owner may place on the server: unbounded but on another's server of a pool with limits per member. */
+  private memberRoom(template: TemplateRow, server: ServerRow): number {
+    const limits = server.poolId && server.ownerId !== template.ownerId ? this.queries.poolSettings(server.poolId) : undefined;
+    if (!server.poolId || !limits) return Infinity;
+    return placesWithin(limits, this.queries.memberUsage(server.poolId, template.ownerId), template.settings);
   }
 
   /** Retires what the pool must give back and warms toward its share, as far as the server's free places and warm-up slots go. */
@@ -229,8 +237,11 @@ export class PoolManager {
         // still `creating`: the agent did not answer; reconciliation provisions it again
       })
       .catch((error: Error) => {
-        // The server filled meanwhile, or the template's owner is at a pool's limits: the pool waits for room, nothing failed.
-        if (error instanceof CommandRejected && (error.code === 'SERVER_CAPACITY_REACHED' || error.code === 'POOL_MEMBER_LIMIT_REACHED')) return;
+        // The server filled meanwhile, or the template's owner reached a pool's limits: nothing failed, the pool waits a tick for room.
+        if (error instanceof CommandRejected && (error.code === 'SERVER_CAPACITY_REACHED' || error.code === 'POOL_MEMBER_LIMIT_REACHED')) {
+          this.health.set(poolKey, { failures: this.health.get(poolKey)?.failures ?? 0, retryAt: Date.now() + this.options.tickMs });
+          return;
+        }
         return this.failed(template, server, error.message);
       })
       .catch((error: Error) => this.options.log(`scheduler: prespawn: ${error.message}`))

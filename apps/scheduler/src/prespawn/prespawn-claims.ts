@@ -4,21 +4,10 @@ import type { EventMetadata } from '@hoody/event-store';
 import type { ContainerSettings } from '@hoody/scheduler-domain';
 import { performance } from 'node:perf_hooks';
 import type { SchedulerCommands } from '../commands/scheduler-commands';
-import type { PrespawnQueries, RequestedSpec } from '../read-model/prespawn-queries';
+import type { PrespawnQueries, RequestedSpec, WarmToYield } from '../read-model/prespawn-queries';
 import type { ServerRow } from '../read-model/scheduler-queries';
 import type { PrespawnStats } from './prespawn-stats';
 import { templateServes } from './template-placement';
-
-/** Whether the check passes: a refusal (the caller's pool limits) only skips the candidate; the cold path checks again and says why. */
-function permits(check: () => void): boolean {
-  try {
-    check();
-    return true;
-  } catch (error) {
-    if (error instanceof CommandRejected && error.code === 'POOL_MEMBER_LIMIT_REACHED') return false;
-    throw error;
-  }
-}
 
 /** Candidates looked at per claim: enough to get past the few that concurrent claims took first. */
 const CANDIDATES = 8;
@@ -31,10 +20,10 @@ export interface ClaimRequest {
   triggeredBy: string;
   /**
    * Called before a warm container of someone else's template is taken (it becomes a new placement
-   * of the caller's); throws POOL_MEMBER_LIMIT_REACHED to pass it by. One of the caller's own
-   * templates is theirs already.
+   * of the caller's): makes room within the caller's pool limits, or answers false to pass it by.
+   * One of the caller's own templates is theirs already.
    */
-  checkNewPlacement(): void;
+  placeNew(): Promise<boolean>;
 }
 
 /**
@@ -53,14 +42,14 @@ export class PrespawnClaims {
     private readonly onClaimed: (templateId: string, serverId: string) => void,
   ) {}
 
-  /** A warm container on the server that should give its place up to a create (see PrespawnQueries.warmToYield). */
-  placeToYield(serverId: string): string | undefined {
-    return this.queries.warmToYield(serverId);
+  /** A warm container on the server that should give its place up to a create, but those in `except` (see PrespawnQueries.warmToYield). */
+  placeToYield(serverId: string, except: readonly string[] = []): string | undefined {
+    return this.queries.warmToYield(serverId, except);
   }
 
-  /** A warm container of the member's that should give its place up to the member's create at a pool's limits (see PrespawnQueries.memberWarmToYield). */
-  memberPlaceToYield(poolId: string, userId: string): { id: string; serverId: string } | undefined {
-    return this.queries.memberWarmToYield(poolId, userId);
+  /** The member's warm containers in the order they give their places up to the member's creates (see PrespawnQueries.memberWarmInYieldOrder). */
+  memberPlacesToYield(poolId: string, userId: string): WarmToYield[] {
+    return this.queries.memberWarmInYieldOrder(poolId, userId);
   }
 
   /** The claimed container's id, or undefined when none is ready (the create goes cold). */
@@ -70,7 +59,7 @@ export class PrespawnClaims {
       if (this.taking.has(candidate.id)) continue;
       const template = this.queries.template(candidate.templateId);
       if (!template) continue;
-      if (template.ownerId !== caller.userId && !permits(request.checkNewPlacement)) continue;
+      if (template.ownerId !== caller.userId && !(await request.placeNew())) continue;
       this.taking.add(candidate.id);
       try {
         // The template's environment under the caller's own: exec sees both, as the main process saw the template's.

@@ -30,6 +30,14 @@ export interface WarmRow {
 const TEMPLATE_SORT: Record<string, string> = { id: 'id', name: "json_extract(settings, '$.name')", created_at: 'created_at', updated_at: 'updated_at' };
 
 /** What a create asks to run, as a warm container must run it to serve it. */
+/** A warm container that may give its place up, and what it holds. */
+export interface WarmToYield {
+  id: string;
+  serverId: string;
+  cpu: number;
+  memory: number;
+}
+
 export type RequestedSpec = Pick<ContainerSpec, 'containerImage' | 'hoodyKit' | 'devKit' | 'ramdisk' | 'cpu' | 'memory'>;
 
 /** Reads of prespawn templates and warm containers (the scheduler's read model). */
@@ -83,33 +91,41 @@ export class PrespawnQueries {
   }
 
   /**
-   * The warm container on `serverId` that gives its place up to a create when the server is full:
-   * one that cannot be claimed (stopped, failed, an older generation) before a ready one, the
-   * oldest first. Not one still being created or already being removed.
+   * The warm container on `serverId` that gives its place up to a create when the server is full
+   * (but those in `except`), chosen as warmInYieldOrder says.
    */
-  warmToYield(serverId: string): string | undefined {
-    return this.firstToYield('c.server_id = ?', serverId)?.id;
+  warmToYield(serverId: string, except: readonly string[] = []): string | undefined {
+    return this.warmInYieldOrder('c.server_id = ? AND c.id NOT IN (SELECT value FROM json_each(?))', [serverId, JSON.stringify(except)], 1)[0]?.id;
   }
 
   /**
-   * The warm container of `userId`'s templates on another owner's server of the pool that gives
-   * its place up to the member's own create at the pool's limits; chosen as warmToYield chooses.
+   * The warm containers of `userId`'s templates on other owners' servers of the pool, in the order
+   * they give their places up to the member's own creates at the pool's limits (warmInYieldOrder).
    */
-  memberWarmToYield(poolId: string, userId: string): { id: string; serverId: string } | undefined {
-    return this.firstToYield('t.owner_id = ? AND c.server_id IN (SELECT id FROM servers WHERE pool_id = ? AND owner_id != ?)', userId, poolId, userId);
+  memberWarmInYieldOrder(poolId: string, userId: string): WarmToYield[] {
+    return this.warmInYieldOrder('t.owner_id = ? AND c.server_id IN (SELECT id FROM servers WHERE pool_id = ? AND owner_id != ?)', [userId, poolId, userId], -1);
   }
 
-  private firstToYield(where: string, ...params: string[]): { id: string; serverId: string } | undefined {
+  /**
+   * Warm containers that may give their places up, in the order they should: one that cannot be
+   * claimed (stopped, failed, an older generation) first; then one of the pool (template and
+   * server) holding most, as that one is furthest above its fair share; the oldest first. Not one
+   * still being created or already being removed.
+   */
+  private warmInYieldOrder(where: string, params: string[], limit: number): WarmToYield[] {
     return this.sql(
-      `SELECT c.id, c.server_id AS serverId FROM containers c JOIN templates t ON t.id = c.template_id
+      `SELECT c.id, c.server_id AS serverId, c.cpu, c.memory FROM containers c JOIN templates t ON t.id = c.template_id
        WHERE ${where} AND c.template_id IS NOT NULL AND c.claimed_at IS NULL AND c.status NOT IN ('creating', 'deleting', 'deleted')
-       ORDER BY (c.status = 'running' AND c.template_generation = t.generation AND t.state != 'deleted'), c.status_changed_at, c.id LIMIT 1`,
-    ).get(...params) as { id: string; serverId: string } | undefined;
+       ORDER BY (c.status = 'running' AND c.template_generation = t.generation AND t.state != 'deleted'),
+         (SELECT COUNT(*) FROM containers h WHERE h.template_id = c.template_id AND h.server_id = c.server_id AND h.claimed_at IS NULL AND h.status NOT IN ('deleting', 'deleted')) DESC,
+         c.status_changed_at, c.id
+       LIMIT ?`,
+    ).all(...params, limit) as WarmToYield[];
   }
 
   /**
-   * Ready warm containers on `serverId` that run exactly what is asked and that `userId` may take
-   * (from their own templates, or the server's default one), oldest first.
+   * Ready warm containers on `serverId` that run exactly what is asked and that `userId` may take:
+   * from their own templates first (the server's default one is everyone's), oldest first.
    */
   claimable(serverId: string, spec: RequestedSpec, userId: string, limit: number): Array<{ id: string; templateId: string }> {
     return this.sql(
@@ -117,8 +133,8 @@ export class PrespawnQueries {
        WHERE c.server_id = ? AND c.template_id IS NOT NULL AND c.claimed_at IS NULL AND c.status = 'running'
          AND c.template_generation = t.generation AND t.state != 'deleted' AND (t.owner_id = ? OR t.default_for_server_id = c.server_id)
          AND c.container_image = ? AND c.hoody_kit = ? AND c.dev_kit = ? AND c.ramdisk = ? AND c.cpu = ? AND c.memory = ?
-       ORDER BY c.status_changed_at, c.id LIMIT ?`,
-    ).all(serverId, userId, spec.containerImage, +spec.hoodyKit, +spec.devKit, +spec.ramdisk, spec.cpu, spec.memory, limit) as Array<{ id: string; templateId: string }>;
+       ORDER BY t.owner_id = ? DESC, c.status_changed_at, c.id LIMIT ?`,
+    ).all(serverId, userId, spec.containerImage, +spec.hoodyKit, +spec.devKit, +spec.ramdisk, spec.cpu, spec.memory, userId, limit) as Array<{ id: string; templateId: string }>;
   }
 
   /** Containers claimed from a template, all time. */
