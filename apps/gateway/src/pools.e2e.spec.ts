@@ -228,8 +228,13 @@ describe('server pools, with two users and two servers', () => {
     for (let i = 0; i < 300 && (await warmOn(bob)).length < 1; i++) await new Promise((r) => setTimeout(r, 100));
     expect(await footprint()).toBe(limit);
 
-    // at his limit, taking the default pool's container is a new placement: his own warm container gives way to it
+    // at his limit, taking the default pool's container is a new placement: his own warm container gives way to it,
+    // once it is taken (a create refused for its name takes nothing and gives nothing up)
     const theDefaults = await aDefaultWarm();
+    const taken = ((await bob.api.containers.list({ limit: 100 })).data.containers[0] as { name: string }).name;
+    await expect(bob.api.containers.create(defaultProject.bob, { server_id: local, name: taken })).rejects.toMatchObject({ statusCode: 409, error: 'NAME_TAKEN' });
+    expect(await warmOn(bob)).toHaveLength(1);
+    expect(await defaultWarm()).toContain(theDefaults);
     const served = (await bob.api.containers.create(defaultProject.bob, { server_id: local, name: 'plain-warm' })).data;
     expect(served).toMatchObject({ prespawn: true, id: theDefaults, project_id: defaultProject.bob });
     expect(await warmOn(bob)).toEqual([]);

@@ -209,7 +209,7 @@ describe('prespawn: warm containers on a real engine, claimed through the schedu
     await prespawn.deleteTemplate({ id: template.id }, as(admin));
   });
 
-  it("keeps templates to their owner; a server's prespawn_count is a default pool everyone placing there claims from", async () => {
+  it("keeps templates to their owner; a server's prespawn_count is a default pool everyone placing there claims from, after their own", async () => {
     const template = await newTemplate({ name: 'private', minReady: 0, maxReady: 1 });
     expect(await rpcFailure(prespawn.getTemplate({ id: template.id }, as(alice)))).toMatchObject({ code: status.NOT_FOUND, errorCode: 'TEMPLATE_NOT_FOUND' });
     expect((await prespawn.listTemplates({ page: undefined }, as(alice))).templates).toEqual([]);
@@ -223,8 +223,16 @@ describe('prespawn: warm containers on a real engine, claimed through the schedu
     expect(defaults).toMatchObject({ containerImage: 'hoody/base:latest', hoodyKit: true, minReady: 1, maxReady: 1 });
     expect(await rpcFailure(prespawn.deleteTemplate({ id: defaults.id }, as(admin)))).toMatchObject({ errorCode: 'INVALID_STATE' });
     await readyCount(defaults.id, 1);
+    // the caller's own template serves before the server's default one, older as that one's container is
+    for (const t of (await prespawn.listTemplates({ page: undefined }, as(admin))).templates) {
+      if (!t.defaultForServerId) await prespawn.deleteTemplate({ id: t.id }, as(admin));
+    }
+    const own = await newTemplate({ name: 'own-plain', minReady: 1, maxReady: 1 });
+    await readyCount(own.id, 1);
+    expect((await create('from-own', { prespawn: true })).container).toMatchObject({ prespawn: true, prespawnTemplateId: own.id });
+    await prespawn.deleteTemplate({ id: own.id }, as(admin));
     const { container } = await create('from-default', { prespawn: true });
-    expect(container).toMatchObject({ prespawn: true, status: S.RUNNING });
+    expect(container).toMatchObject({ prespawn: true, status: S.RUNNING, prespawnTemplateId: defaults.id });
     expect((await prespawn.setServerPrespawnCount({ serverId, prespawnCount: 0 }, as(admin))).server?.prespawnCount).toBe(0);
   });
 

@@ -150,18 +150,20 @@ export class ContainerLifecycle {
           `project ${project.alias} allows at most ${project.maxContainers} container${project.maxContainers === 1 ? '' : 's'} (max_containers)`,
         );
       }
-      // A member's new placement on another's server of a pool stays within the pool's limits: the
-      // member's own warm containers there give their places up first.
-      const placeNew = async () => {
-        const room = this.memberRoom(server, caller.userId, input.spec);
-        if ('giving' in room) await this.yieldPlaces(room.giving.map((w) => w.id));
-        return 'giving' in room;
-      };
       if (!input.spec.bypassPrespawn) {
-        // A warm container already holds its place on the server: no capacity check.
+        // A warm container already holds its place on the server: no capacity check. Taking someone
+        // else's is a new placement on a pool's server: the member's own warm containers there give
+        // their places up to it, once it is taken.
         const settings = { ...input.settings, name };
-        const warm = await this.claims.claim(caller, { projectId: project.id, server, settings, spec: input.spec, triggeredBy: triggeredBy(caller), placeNew }, metadata);
-        if (warm) return warm;
+        const roomForNew = () => {
+          const room = this.memberRoom(server, caller.userId, input.spec);
+          return 'giving' in room ? room.giving.map((w) => w.id) : undefined;
+        };
+        const warm = await this.claims.claim(caller, { projectId: project.id, server, settings, spec: input.spec, triggeredBy: triggeredBy(caller), roomForNew }, metadata);
+        if (warm) {
+          await this.yieldPlaces(warm.giving);
+          return warm.id;
+        }
       }
       // The name's reservation decides, with the request; refused here first, a taken name costs no warm container its place.
       if (this.queries.containerNamed(project.id, name)) throw new CommandRejected('NAME_TAKEN', containerNameTaken(name));

@@ -1,6 +1,6 @@
 import type { common } from '@hoody/contracts';
 import { CommandRejected } from '@hoody/decider';
-import { placesWithin, planPool, poolTarget, sharePlaces, type WarmContainerView } from '@hoody/scheduler-domain';
+import { placesWithin, planPool, poolTarget, sharePlaces, type Footprint, type WarmContainerView } from '@hoody/scheduler-domain';
 import type { SchedulerCommands } from '../commands/scheduler-commands';
 import { SYSTEM, systemMetadata, type ContainerLifecycle } from '../containers/container-lifecycle';
 import type { SchedulerMetrics } from '../metrics';
@@ -146,11 +146,14 @@ export class PoolManager {
     const servers = this.queries.allServers();
     // Free places per server, used up by the pools on it during this look.
     const free = new Map(servers.map((s) => [s.id, Math.max(0, s.maxContainers - s.containersUsed)]));
+    // What each owner's pools on others' servers of a server pool ask for beyond what they hold, so
+    // far in this look: one owner's room within the pool's limits is shared by all their pools there.
+    const asked = new Map<string, Footprint>();
     const pools: Pool[] = [];
     for (const template of templates) {
       for (const server of this.serversOf(template, servers)) {
         const mine = warm.filter((w) => w.templateId === template.id && w.serverId === server.id);
-        pools.push(this.poolOf(template, server, mine));
+        pools.push(this.poolOf(template, server, mine, asked));
       }
     }
     for (const server of servers) {
@@ -173,7 +176,7 @@ export class PoolManager {
   }
 
   /** One pool as it is, and the target it wants; one that may not refill now wants no more than it holds. */
-  private poolOf(template: TemplateRow, server: ServerRow, containers: WarmRow[]): Pool {
+  private poolOf(template: TemplateRow, server: ServerRow, containers: WarmRow[], asked: Map<string, Footprint>): Pool {
     const views: WarmContainerView[] = containers.map((w) => ({
       containerId: w.id,
       ready: w.status === 'running' && w.generation === template.generation,
@@ -191,15 +194,25 @@ export class PoolManager {
     });
     const health = this.health.get(key(template.id, server.id));
     const refill = template.state === 'active' && server.status === 'online' && (health === undefined || Date.now() >= health.retryAt);
-    const room = refill ? this.memberRoom(template, server) : 0;
-    return { template, server, views, ready, warming, refill, wants: Math.min(wanted, ready + warming + room), target: 0 };
+    const wants = refill ? this.withinOwnersRoom(template, server, wanted, ready + warming, asked) : Math.min(wanted, ready + warming);
+    return { template, server, views, ready, warming, refill, wants, target: 0 };
   }
 
-  /** How many more warm containers the template's owner may place on the server: unbounded but on another's server of a pool with limits per member. */
-  private memberRoom(template: TemplateRow, server: ServerRow): number {
+  /**
+   * A pool's target on another's server of a server pool: no more than its owner may still place
+   * there (placesWithin), beside what the owner's other pools there asked for in this look.
+   */
+  private withinOwnersRoom(template: TemplateRow, server: ServerRow, wanted: number, held: number, asked: Map<string, Footprint>): number {
     const limits = server.poolId && server.ownerId !== template.ownerId ? this.queries.poolSettings(server.poolId) : undefined;
-    if (!server.poolId || !limits) return Infinity;
-    return placesWithin(limits, this.queries.memberUsage(server.poolId, template.ownerId), template.settings);
+    if (!server.poolId || !limits) return wanted;
+    const budget = `${server.poolId}/${template.ownerId}`;
+    const before = asked.get(budget) ?? { containers: 0, cpu: 0, memory: 0 };
+    const used = this.queries.memberUsage(server.poolId, template.ownerId);
+    const { cpu, memory } = template.settings;
+    const wants = Math.min(wanted, held + placesWithin(limits, { containers: used.containers + before.containers, cpu: used.cpu + before.cpu, memory: used.memory + before.memory }, { cpu, memory }));
+    const more = Math.max(0, wants - held);
+    asked.set(budget, { containers: before.containers + more, cpu: before.cpu + more * cpu, memory: before.memory + more * memory });
+    return wants;
   }
 
   /** Retires what the pool must give back and warms toward its share, as far as the server's free places and warm-up slots go. */
@@ -239,7 +252,8 @@ export class PoolManager {
       .catch((error: Error) => {
         // The server filled meanwhile, or the template's owner reached a pool's limits: nothing failed, the pool waits a tick for room.
         if (error instanceof CommandRejected && (error.code === 'SERVER_CAPACITY_REACHED' || error.code === 'POOL_MEMBER_LIMIT_REACHED')) {
-          this.health.set(poolKey, { failures: this.health.get(poolKey)?.failures ?? 0, retryAt: Date.now() + this.options.tickMs });
+          const health = this.health.get(poolKey);
+          this.health.set(poolKey, { failures: health?.failures ?? 0, retryAt: Math.max(health?.retryAt ?? 0, Date.now() + this.options.tickMs) });
           return;
         }
         return this.failed(template, server, error.message);

@@ -19,11 +19,18 @@ export interface ClaimRequest {
   spec: RequestedSpec;
   triggeredBy: string;
   /**
-   * Called before a warm container of someone else's template is taken (it becomes a new placement
-   * of the caller's): makes room within the caller's pool limits, or answers false to pass it by.
-   * One of the caller's own templates is theirs already.
+   * Asked before a warm container of someone else's template is taken (it becomes a new placement
+   * of the caller's; one of the caller's own templates is theirs already): the caller's warm
+   * containers that must give their places up within the caller's pool limits if it is, or
+   * undefined to pass it by.
    */
-  placeNew(): Promise<boolean>;
+  roomForNew(): string[] | undefined;
+}
+
+/** A claimed warm container, and those that must now give their places up to it (ClaimRequest.roomForNew). */
+export interface Claimed {
+  id: string;
+  giving: string[];
 }
 
 /**
@@ -52,14 +59,15 @@ export class PrespawnClaims {
     return this.queries.memberWarmInYieldOrder(poolId, userId);
   }
 
-  /** The claimed container's id, or undefined when none is ready (the create goes cold). */
-  async claim(caller: common.Principal, request: ClaimRequest, metadata: EventMetadata): Promise<string | undefined> {
+  /** The claimed container, or undefined when none is ready (the create goes cold). */
+  async claim(caller: common.Principal, request: ClaimRequest, metadata: EventMetadata): Promise<Claimed | undefined> {
     const started = performance.now();
     for (const candidate of this.queries.claimable(request.server.id, request.spec, caller.userId, CANDIDATES)) {
       if (this.taking.has(candidate.id)) continue;
       const template = this.queries.template(candidate.templateId);
       if (!template) continue;
-      if (template.ownerId !== caller.userId && !(await request.placeNew())) continue;
+      const giving = template.ownerId === caller.userId ? [] : request.roomForNew();
+      if (!giving) continue;
       this.taking.add(candidate.id);
       try {
         // The template's environment under the caller's own: exec sees both, as the main process saw the template's.
@@ -67,7 +75,7 @@ export class PrespawnClaims {
         await this.commands.claimContainer(candidate.id, { projectId: request.projectId, settings, triggeredBy: request.triggeredBy }, metadata);
         this.stats.hit(candidate.templateId, request.server.id, performance.now() - started);
         this.onClaimed(candidate.templateId, request.server.id);
-        return candidate.id;
+        return { id: candidate.id, giving };
       } catch (error) {
         if (!(error instanceof CommandRejected && error.code === 'PRESPAWN_UNAVAILABLE')) throw error;
       } finally {

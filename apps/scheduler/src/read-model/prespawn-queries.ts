@@ -29,7 +29,6 @@ export interface WarmRow {
 
 const TEMPLATE_SORT: Record<string, string> = { id: 'id', name: "json_extract(settings, '$.name')", created_at: 'created_at', updated_at: 'updated_at' };
 
-/** What a create asks to run, as a warm container must run it to serve it. */
 /** A warm container that may give its place up, and what it holds. */
 export interface WarmToYield {
   id: string;
@@ -38,6 +37,7 @@ export interface WarmToYield {
   memory: number;
 }
 
+/** What a create asks to run, as a warm container must run it to serve it. */
 export type RequestedSpec = Pick<ContainerSpec, 'containerImage' | 'hoodyKit' | 'devKit' | 'ramdisk' | 'cpu' | 'memory'>;
 
 /** Reads of prespawn templates and warm containers (the scheduler's read model). */
@@ -125,7 +125,7 @@ export class PrespawnQueries {
 
   /**
    * Ready warm containers on `serverId` that run exactly what is asked and that `userId` may take:
-   * from their own templates first (the server's default one is everyone's), oldest first.
+   * from their own templates first, then from the server's default one (everyone's), oldest first.
    */
   claimable(serverId: string, spec: RequestedSpec, userId: string, limit: number): Array<{ id: string; templateId: string }> {
     return this.sql(
@@ -133,8 +133,8 @@ export class PrespawnQueries {
        WHERE c.server_id = ? AND c.template_id IS NOT NULL AND c.claimed_at IS NULL AND c.status = 'running'
          AND c.template_generation = t.generation AND t.state != 'deleted' AND (t.owner_id = ? OR t.default_for_server_id = c.server_id)
          AND c.container_image = ? AND c.hoody_kit = ? AND c.dev_kit = ? AND c.ramdisk = ? AND c.cpu = ? AND c.memory = ?
-       ORDER BY t.owner_id = ? DESC, c.status_changed_at, c.id LIMIT ?`,
-    ).all(serverId, userId, spec.containerImage, +spec.hoodyKit, +spec.devKit, +spec.ramdisk, spec.cpu, spec.memory, userId, limit) as Array<{ id: string; templateId: string }>;
+       ORDER BY t.default_for_server_id IS NULL DESC, c.status_changed_at, c.id LIMIT ?`,
+    ).all(serverId, userId, spec.containerImage, +spec.hoodyKit, +spec.devKit, +spec.ramdisk, spec.cpu, spec.memory, limit) as Array<{ id: string; templateId: string }>;
   }
 
   /** Containers claimed from a template, all time. */
