@@ -62,6 +62,25 @@ export function sharePlaces(pools: readonly PoolClaimOnPlaces[], places: number)
   return shares;
 }
 
+/**
+ * Shares the warm-ups a server can start now (its free warm-up slots) among its pools that want to
+ * warm (`wants`: what planPool says to warm): one at a time to the pool holding fewest (`holds`,
+ * with those given so far), the first listed on a tie, so that a pool claimed from fast does not
+ * keep the others on the server from refilling.
+ */
+export function shareWarmUps(pools: readonly PoolClaimOnPlaces[], slots: number): number[] {
+  const given = pools.map(() => 0);
+  for (let left = Math.max(0, slots); left > 0; left--) {
+    let neediest = -1;
+    pools.forEach((p, i) => {
+      if (given[i] < p.wants && (neediest === -1 || p.holds + given[i] < pools[neediest].holds + given[neediest])) neediest = i;
+    });
+    if (neediest === -1) break;
+    given[neediest]++;
+  }
+  return given;
+}
+
 export interface WarmContainerView {
   containerId: string;
   /** running and of the template's current generation: claimable. */

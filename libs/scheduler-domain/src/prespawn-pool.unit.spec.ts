@@ -1,4 +1,4 @@
-import { DEMAND_HEADROOM, planPool, poolTarget, sharePlaces, type PoolDemand, type WarmContainerView } from './prespawn-pool';
+import { DEMAND_HEADROOM, planPool, poolTarget, sharePlaces, shareWarmUps, type PoolDemand, type WarmContainerView } from './prespawn-pool';
 
 const now = Date.parse('2026-11-29T10:00:00.000Z');
 const ago = (seconds: number) => new Date(now - seconds * 1000).toISOString();
@@ -83,6 +83,20 @@ describe("sharePlaces: a server's places for warm containers, among the pools on
     expect(sharePlaces(fresh(3, 3), -1)).toEqual([0, 0]);
     expect(sharePlaces(fresh(0, 3), 2)).toEqual([0, 2]);
     expect(sharePlaces([], 4)).toEqual([]);
+  });
+});
+
+describe("shareWarmUps: a server's warm-up slots, among the pools on it that want to warm", () => {
+  it('gives the slots to the pool holding fewest first, so a pool emptied by claims does not keep the others from refilling', () => {
+    // the first pool was claimed empty and wants 10; the second holds 1 and wants 1
+    expect(shareWarmUps([{ wants: 10, holds: 0 }, { wants: 1, holds: 1 }], 3)).toEqual([2, 1]);
+    expect(shareWarmUps([{ wants: 10, holds: 0 }, { wants: 3, holds: 0 }], 3)).toEqual([2, 1]);
+  });
+
+  it('gives no pool more than it wants, nor more than there are slots', () => {
+    expect(shareWarmUps([{ wants: 1, holds: 0 }, { wants: 0, holds: 0 }], 3)).toEqual([1, 0]);
+    expect(shareWarmUps([{ wants: 2, holds: 0 }, { wants: 2, holds: 5 }], 0)).toEqual([0, 0]);
+    expect(shareWarmUps([], 3)).toEqual([]);
   });
 });
 

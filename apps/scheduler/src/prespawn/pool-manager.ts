@@ -1,6 +1,6 @@
 import type { common } from '@hoody/contracts';
 import { CommandRejected } from '@hoody/decider';
-import { placesWithin, planPool, poolTarget, sharePlaces, type Footprint, type WarmContainerView } from '@hoody/scheduler-domain';
+import { placesWithin, planPool, poolTarget, sharePlaces, shareWarmUps, type Footprint, type WarmContainerView } from '@hoody/scheduler-domain';
 import type { SchedulerCommands } from '../commands/scheduler-commands';
 import { SYSTEM, systemMetadata, type ContainerLifecycle } from '../containers/container-lifecycle';
 import type { SchedulerMetrics } from '../metrics';
@@ -42,8 +42,6 @@ interface Pool {
   refill: boolean;
   /** Its target from demand, within what its owner may place there; no more than it holds while it may not refill. */
   wants: number;
-  /** Its share of the server's places: what it keeps. */
-  target: number;
 }
 
 /** The figures of one pool at the last look. */
@@ -65,7 +63,7 @@ const LOOK_AFTER_CLAIM_MS = 20;
  * Each look retires what cannot be claimed any more (stopped or failed warm containers, an older
  * generation of the template, containers of deleted templates or of servers the template left,
  * those past the ttl, the oldest beyond the target) and warms the difference (planPool, poolTarget);
- * the pools on one server share its places fairly (sharePlaces).
+ * the pools on one server share its places and its warm-up slots fairly (sharePlaces, shareWarmUps).
  * A warming that fails backs the pool off exponentially; after `degradeAfter` failures in a row the
  * template is recorded degraded with the reason, and is not refilled until it is changed or resumed.
  * Everything it decides on is in the store, so a restarted scheduler carries on where it stopped:
@@ -144,8 +142,6 @@ export class PoolManager {
     const templates = this.prespawn.liveTemplates();
     const warm = this.prespawn.warmContainers();
     const servers = this.queries.allServers();
-    // Free places per server, used up by the pools on it during this look.
-    const free = new Map(servers.map((s) => [s.id, Math.max(0, s.maxContainers - s.containersUsed)]));
     // What each owner's pools on others' servers of a server pool ask for beyond what they hold, so
     // far in this look: one owner's room within the pool's limits is shared by all their pools there.
     const asked = new Map<string, Footprint>();
@@ -156,23 +152,38 @@ export class PoolManager {
         pools.push(this.poolOf(template, server, mine, asked));
       }
     }
-    for (const server of servers) {
-      const on = pools.filter((p) => p.server.id === server.id);
-      const held = on.reduce((sum, p) => sum + p.ready + p.warming, 0);
-      const shares = sharePlaces(on.map((p) => ({ wants: p.wants, holds: p.ready + p.warming })), (free.get(server.id) ?? 0) + held);
-      on.forEach((p, i) => (p.target = shares[i]));
-    }
     const figures = new Map<string, PoolFigures>();
     const series: Array<{ template: string; server: string; figures: PoolFigures }> = [];
-    for (const pool of pools) {
-      const stepped = this.step(pool, free);
-      figures.set(key(pool.template.id, pool.server.id), stepped);
-      series.push({ template: pool.template.id, server: pool.server.name, figures: stepped });
+    for (const server of servers) {
+      const on = pools.filter((p) => p.server.id === server.id);
+      this.stepOn(server, on).forEach((looked, i) => {
+        figures.set(key(on[i].template.id, server.id), looked);
+        series.push({ template: on[i].template.id, server: server.name, figures: looked });
+      });
     }
     // Warm containers no pool accounts for: of deleted templates, or of servers their template left.
     for (const w of warm) if (!figures.has(key(w.templateId, w.serverId))) this.retire(w.id);
     this.figures = figures;
     this.options.metrics.prespawnPools(series);
+  }
+
+  /**
+   * One step of every pool on a server: each keeps its fair share of the server's places, retires
+   * what it must, and warms toward its share as far as the server's free warm-up slots go, shared
+   * out too. Answers each pool's figures.
+   */
+  private stepOn(server: ServerRow, pools: Pool[]): PoolFigures[] {
+    const held = pools.reduce((sum, p) => sum + p.ready + p.warming, 0);
+    const free = Math.max(0, server.maxContainers - server.containersUsed);
+    const targets = sharePlaces(pools.map((p) => ({ wants: p.wants, holds: p.ready + p.warming })), free + held);
+    const plans = pools.map((p, i) => planPool({ target: targets[i], containers: p.views, ttlSeconds: p.template.settings.ttlSeconds, refill: p.refill, now: Date.now() }));
+    const slots = Math.min(this.options.concurrencyPerServer - (this.inFlight.get(server.id) ?? 0), free);
+    const warmUps = shareWarmUps(pools.map((p, i) => ({ wants: plans[i].warm, holds: p.ready + p.warming })), slots);
+    return pools.map((pool, i) => {
+      for (const id of plans[i].retire) this.retire(id);
+      for (let n = 0; n < warmUps[i]; n++) this.warmOne(pool.template, server);
+      return { ready: pool.ready, warming: pool.warming + warmUps[i], target: targets[i] };
+    });
   }
 
   /** One pool as it is, and the target it wants; one that may not refill now wants no more than it holds. */
@@ -195,7 +206,7 @@ export class PoolManager {
     const health = this.health.get(key(template.id, server.id));
     const refill = template.state === 'active' && server.status === 'online' && (health === undefined || Date.now() >= health.retryAt);
     const wants = refill ? this.withinOwnersRoom(template, server, wanted, ready + warming, asked) : Math.min(wanted, ready + warming);
-    return { template, server, views, ready, warming, refill, wants, target: 0 };
+    return { template, server, views, ready, warming, refill, wants };
   }
 
   /**
@@ -213,17 +224,6 @@ export class PoolManager {
     const more = Math.max(0, wants - held);
     asked.set(budget, { containers: before.containers + more, cpu: before.cpu + more * cpu, memory: before.memory + more * memory });
     return wants;
-  }
-
-  /** Retires what the pool must give back and warms toward its share, as far as the server's free places and warm-up slots go. */
-  private step(pool: Pool, free: Map<string, number>): PoolFigures {
-    const { template, server } = pool;
-    const plan = planPool({ target: pool.target, containers: pool.views, ttlSeconds: template.settings.ttlSeconds, refill: pool.refill, now: Date.now() });
-    for (const id of plan.retire) this.retire(id);
-    const warmNow = Math.max(0, Math.min(plan.warm, this.options.concurrencyPerServer - (this.inFlight.get(server.id) ?? 0), free.get(server.id) ?? 0));
-    for (let i = 0; i < warmNow; i++) this.warmOne(template, server);
-    free.set(server.id, (free.get(server.id) ?? 0) - warmNow);
-    return { ready: pool.ready, warming: pool.warming + warmNow, target: pool.target };
   }
 
   private warmOne(template: TemplateRow, server: ServerRow): void {
