@@ -16,9 +16,11 @@ type Server = { id: string; name: string; status: string };
  * containers on the pool's servers and nowhere else, within the pool's per-member limits; roles
  * decide who may invite, change roles and remove.
  */
+const PORT_BASE = 23000;
+
 describe('server pools, with two users and two servers', () => {
   const home = mkdtempSync(join(tmpdir(), 'hoody-pools-'));
-  const platform = launcher(home, 23000);
+  const platform = launcher(home, PORT_BASE);
   let admin: HoodyClient;
   let alice: HoodyClient;
   let bob: HoodyClient;
@@ -167,11 +169,18 @@ describe('server pools, with two users and two servers', () => {
       ) as Array<{ id: string; server_id: string; status: string }>;
     const ready = async () => ((await bob.api.prespawn.templates.status(template.id)).data.servers as Array<{ ready: number }>).reduce((n, s) => n + s.ready, 0);
     for (let i = 0; i < 300 && (await ready()) < 1; i++) await new Promise((r) => setTimeout(r, 100));
-    // it waits for room rather than failing: still active, and one warm container for as long as we look
+    // it waits for room rather than failing: still active, and one warm container for as long as we look; and it waits
+    // rather than trying again and again (a warm-up refused at the limits is counted on the scheduler's /metrics)
+    const refusals = async () => {
+      const metrics = await (await fetch(`http://127.0.0.1:${PORT_BASE + 22}/metrics`)).text();
+      return Number(new RegExp(`hoody_prespawn_warm_refusals_total\\{template="${template.id}"[^}]*\\} (\\d+)`).exec(metrics)?.[1] ?? 0);
+    };
+    const refusedBefore = await refusals();
     for (let i = 0; i < 10; i++) {
       expect((await warmNow()).length).toBe(1);
       await new Promise((r) => setTimeout(r, 100));
     }
+    expect((await refusals()) - refusedBefore).toBeLessThanOrEqual(1);
     expect((await bob.api.prespawn.templates.get(template.id)).data.state).toBe('active');
     const warm = await warmNow();
 

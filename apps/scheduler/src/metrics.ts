@@ -14,6 +14,7 @@ export class SchedulerMetrics {
   private claims?: Counter<'template' | 'outcome'>;
   private claimSeconds?: Histogram<'template'>;
   private warmFailures?: Counter<'template'>;
+  private warmRefusals?: Counter<'template'>;
   private pools?: Gauge<'template' | 'server' | 'state'>;
   private poolSeries = new Map<string, { template: string; server: string }>();
 
@@ -49,6 +50,11 @@ export class SchedulerMetrics {
       help: 'Warm containers that failed to come up',
       labelNames: ['template'],
     });
+    this.warmRefusals = registry.counter({
+      name: 'hoody_prespawn_warm_refusals_total',
+      help: "Warm containers not started because the server filled or the template's owner reached a pool's limits meanwhile (the pool waits)",
+      labelNames: ['template'],
+    });
     this.pools = registry.gauge({
       name: 'hoody_prespawn_pool_containers',
       help: 'Warm containers per prespawn pool: ready, warming, and the target the pool manager keeps ready',
@@ -63,6 +69,10 @@ export class SchedulerMetrics {
 
   prespawnFailure(template: string): void {
     this.warmFailures?.inc({ template });
+  }
+
+  prespawnRefusal(template: string): void {
+    this.warmRefusals?.inc({ template });
   }
 
   /** Every pool's figures at a look; the series of pools gone since the last one are removed. */

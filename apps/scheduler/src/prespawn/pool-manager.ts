@@ -252,6 +252,7 @@ export class PoolManager {
       .catch((error: Error) => {
         // The server filled meanwhile, or the template's owner reached a pool's limits: nothing failed, the pool waits a tick for room.
         if (error instanceof CommandRejected && (error.code === 'SERVER_CAPACITY_REACHED' || error.code === 'POOL_MEMBER_LIMIT_REACHED')) {
+          this.options.metrics.prespawnRefusal(template.id);
           const health = this.health.get(poolKey);
           this.health.set(poolKey, { failures: health?.failures ?? 0, retryAt: Math.max(health?.retryAt ?? 0, Date.now() + this.options.tickMs) });
           return;
