@@ -182,6 +182,9 @@ describe('server pools, with two users and two servers', () => {
     }
     expect((await refusals()) - refusedBefore).toBeLessThanOrEqual(1);
     expect((await bob.api.prespawn.templates.get(template.id)).data.state).toBe('active');
+    // and its status says why it holds fewer than min_ready
+    const limitedBy = ((await bob.api.prespawn.templates.status(template.id)).data.servers as Array<{ limited_by: string | null }>).map((s) => s.limited_by);
+    expect(limitedBy).toEqual(['member_limits', 'member_limits']);
     const warm = await warmNow();
 
     // his own warm container is his already: taking it places nothing new; after it, he is at the limit

@@ -14,6 +14,10 @@ const stateNames: Partial<Record<scheduler.TemplateState, (typeof TEMPLATE_STATE
 };
 export const templateStateName = (s: scheduler.TemplateState) => stateNames[s] ?? 'active';
 
+const POOL_LIMITS = ['server_capacity', 'member_limits'] as const;
+/** A pool's `limited_by` (an empty string in gRPC: none). */
+const poolLimit = (limitedBy: string) => POOL_LIMITS.find((l) => l === limitedBy) ?? null;
+
 export const prespawnTemplateSchema = z
   .strictObject({
     id: idSchema,
@@ -77,7 +81,18 @@ export const prespawnTemplateStatusSchema = z
     hit_rate: z.number().describe('hits / (hits + misses); 0 without any'),
     claim_latency_ms: z.strictObject({ p50: z.number(), p99: z.number() }).describe('over the last 1000 claims; 0 without any'),
     recent_failures: z.array(z.strictObject({ server_id: idSchema, reason: z.string(), at: z.string().nullable() })).describe('failed warmings, most recent first'),
-    servers: z.array(z.strictObject({ server_id: idSchema, ready: z.number().int(), warming: z.number().int(), target: z.number().int() })),
+    servers: z.array(
+      z.strictObject({
+        server_id: idSchema,
+        ready: z.number().int(),
+        warming: z.number().int(),
+        target: z.number().int(),
+        limited_by: z
+          .enum(POOL_LIMITS)
+          .nullable()
+          .describe("why the target is below what demand asks for: the server's places, shared fairly among its pools, or the template owner's limits on a server pool"),
+      }),
+    ),
   })
   .meta({ id: 'PrespawnTemplateStatus' });
 
@@ -96,6 +111,6 @@ export function prespawnTemplateStatusResource(s: scheduler.TemplateStatus | und
     hit_rate: s.hitRate,
     claim_latency_ms: { p50: s.claimLatencyP50Ms, p99: s.claimLatencyP99Ms },
     recent_failures: s.recentFailures.map((f) => ({ server_id: f.serverId, reason: f.reason, at: iso(f.at) })),
-    servers: s.servers.map((p) => ({ server_id: p.serverId, ready: p.ready, warming: p.warming, target: p.target })),
+    servers: s.servers.map((p) => ({ server_id: p.serverId, ready: p.ready, warming: p.warming, target: p.target, limited_by: poolLimit(p.limitedBy) })),
   };
 }

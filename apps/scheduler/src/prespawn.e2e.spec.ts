@@ -263,6 +263,8 @@ describe('prespawn: warm containers on a real engine, claimed through the schedu
         const [sa, sb] = [await statusOf(a.id), await statusOf(b.id)];
         return sa.ready === 1 && sb.ready === 1 && sa.warming + sb.warming === 0 ? true : undefined;
       });
+      // each says why it keeps fewer than min_ready
+      for (const t of [a, b]) expect((await statusOf(t.id)).servers.map((s) => s.limitedBy)).toEqual(['server_capacity']);
       for (let i = 0; i < 10; i++) {
         most = Math.max(most, (await capacity()).used);
         await new Promise((r) => setTimeout(r, 50));

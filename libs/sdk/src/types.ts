@@ -734,6 +734,8 @@ export interface PrespawnServerStatus {
   warming: number;
   /** What the platform keeps ready there now: between min_ready and max_ready, raised by the claim rate, within capacity. */
   target: number;
+  /** Why `target` is below what demand asks for: the server's places (shared fairly among its pools) or the template owner's limits on a server pool. */
+  limited_by: 'server_capacity' | 'member_limits' | null;
 }
 
 /** `GET /prespawn/templates/{id}/status`. */

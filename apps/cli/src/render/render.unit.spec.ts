@@ -130,7 +130,10 @@ describe('renderResult', () => {
       hit_rate: 0.8,
       claim_latency_ms: { p50: 12.53, p99: 40 },
       recent_failures: [{ server_id: '64b7f1f77bcf86cd79943902', reason: 'pull access denied', at: '2026-03-25T14:30:45.000Z' }],
-      servers: [{ server_id: '64b7f1f77bcf86cd79943902', ready: 2, warming: 1, target: 3 }],
+      servers: [
+        { server_id: '64b7f1f77bcf86cd79943902', ready: 2, warming: 1, target: 3, limited_by: 'member_limits' },
+        { server_id: '64b7f1f77bcf86cd79943903', ready: 0, warming: 0, target: 0, limited_by: null },
+      ],
     };
     expect(renderResult(views.templateStatus, env(status), 'table').stdout).toBe(
       [
@@ -143,9 +146,10 @@ describe('renderResult', () => {
         'hit rate       80.0% (4 hits, 1 miss)',
         'claim latency  p50 12.5 ms, p99 40 ms',
         '',
-        'SERVERS (1)',
-        'SERVER                    READY  WARMING  TARGET',
-        '64b7f1f77bcf86cd79943902  2      1        3',
+        'SERVERS (2)',
+        'SERVER                    READY  WARMING  TARGET  LIMITED BY',
+        '64b7f1f77bcf86cd79943902  2      1        3       pool member limits',
+        '64b7f1f77bcf86cd79943903  0      0        0       -',
         '',
         'FAILURES (1)',
         'AT                   SERVER                    REASON',

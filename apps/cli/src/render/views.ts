@@ -141,7 +141,13 @@ export const templateColumns: Column[] = [
   { header: 'ttl', value: (r) => ttl(r['ttl']) },
 ];
 
-export const templatePoolColumns: Column[] = [col('server', 'server_id'), col('ready', 'ready'), col('warming', 'warming'), col('target', 'target')];
+export const templatePoolColumns: Column[] = [
+  col('server', 'server_id'),
+  col('ready', 'ready'),
+  col('warming', 'warming'),
+  col('target', 'target'),
+  { header: 'limited by', value: (r) => (r['limited_by'] === 'server_capacity' ? 'server capacity' : r['limited_by'] === 'member_limits' ? 'pool member limits' : undefined) },
+];
 
 export const templateFailureColumns: Column[] = [time('at', 'at'), col('server', 'server_id'), col('reason', 'reason', { max: 80 })];
 

@@ -161,6 +161,6 @@ export function templateStatusMessage(view: TemplateStatusView): scheduler.Templ
     claimLatencyP50Ms: view.p50,
     claimLatencyP99Ms: view.p99,
     recentFailures: view.failures.map((f) => ({ serverId: f.serverId, reason: f.reason, at: ts(f.at) })),
-    servers: view.servers,
+    servers: view.servers.map((s) => ({ serverId: s.serverId, ready: s.ready, warming: s.warming, target: s.target, limitedBy: s.limitedBy ?? '' })),
   });
 }

@@ -40,15 +40,21 @@ interface Pool {
   warming: number;
   /** Not paused, degraded, backing off or waiting for room, on a server online. */
   refill: boolean;
-  /** Its target from demand, within what its owner may place there; no more than it holds while it may not refill. */
+  /** Its target from demand alone. */
+  wanted: number;
+  /** That target within what its owner may place there; no more than it holds while it may not refill. */
   wants: number;
 }
+
+/** Why a pool is kept below its target from demand: the server's places (shared fairly), or its owner's limits on a server pool. */
+export type PoolLimit = 'server_capacity' | 'member_limits';
 
 /** The figures of one pool at the last look. */
 export interface PoolFigures {
   ready: number;
   warming: number;
   target: number;
+  limitedBy: PoolLimit | null;
 }
 
 /**
@@ -182,7 +188,8 @@ export class PoolManager {
     return pools.map((pool, i) => {
       for (const id of plans[i].retire) this.retire(id);
       for (let n = 0; n < warmUps[i]; n++) this.warmOne(pool.template, server);
-      return { ready: pool.ready, warming: pool.warming + warmUps[i], target: targets[i] };
+      const limitedBy = !pool.refill ? null : pool.wants < pool.wanted ? 'member_limits' : targets[i] < pool.wants ? 'server_capacity' : null;
+      return { ready: pool.ready, warming: pool.warming + warmUps[i], target: targets[i], limitedBy };
     });
   }
 
@@ -206,7 +213,7 @@ export class PoolManager {
     const health = this.health.get(key(template.id, server.id));
     const refill = template.state === 'active' && server.status === 'online' && (health === undefined || Date.now() >= health.retryAt);
     const wants = refill ? this.withinOwnersRoom(template, server, wanted, ready + warming, asked) : Math.min(wanted, ready + warming);
-    return { template, server, views, ready, warming, refill, wants };
+    return { template, server, views, ready, warming, refill, wanted, wants };
   }
 
   /**

@@ -11,7 +11,7 @@ import type { SchedulerCommands } from '../commands/scheduler-commands';
 import type { PrespawnQueries, TemplateRow } from '../read-model/prespawn-queries';
 import type { Page, Paged, SchedulerQueries, ServerRow } from '../read-model/scheduler-queries';
 import { visibility } from '../visibility';
-import type { PoolManager } from './pool-manager';
+import type { PoolLimit, PoolManager } from './pool-manager';
 import type { PrespawnFailure, PrespawnStats } from './prespawn-stats';
 
 /** The id of a server's default template (its `prespawn_count`): one per server, found again after a restart. */
@@ -29,7 +29,7 @@ export interface TemplateStatusView {
   p50: number;
   p99: number;
   failures: PrespawnFailure[];
-  servers: Array<{ serverId: string; ready: number; warming: number; target: number }>;
+  servers: Array<{ serverId: string; ready: number; warming: number; target: number; limitedBy: PoolLimit | null }>;
 }
 
 const notFound = () => rpcError(status.NOT_FOUND, 'TEMPLATE_NOT_FOUND', 'template not found');
@@ -94,7 +94,7 @@ export class PrespawnTemplates {
 
   status(caller: common.Principal, templateId: string): TemplateStatusView {
     const template = this.visible(caller, templateId);
-    const servers = this.manager.serversOf(template).map((server) => ({ serverId: server.id, ...(this.manager.poolFigures(template.id, server.id) ?? { ready: 0, warming: 0, target: 0 }) }));
+    const servers = this.manager.serversOf(template).map((server) => ({ serverId: server.id, ...(this.manager.poolFigures(template.id, server.id) ?? { ready: 0, warming: 0, target: 0, limitedBy: null }) }));
     const sum = (field: 'ready' | 'warming' | 'target') => servers.reduce((n, s) => n + s[field], 0);
     const figures = this.stats.of(template.id);
     return {
