@@ -71,7 +71,8 @@ describe('the kit exec channel', () => {
     await runtime.create({ containerId: other, projectId: '', name: 'stopping', hoodyKit: true });
     try {
       const started = Date.now();
-      const result = await runtime.exec(other, ['kill', '1'], { timeoutS: 20 });
+      // the command outlives its own `kill` (a bare `kill 1` may finish, 0, before the container stops)
+      const result = await runtime.exec(other, ['sh', '-c', 'kill 1; sleep 30'], { timeoutS: 20 });
       expect(result.exitCode).toBe(137);
       expect(Date.now() - started).toBeLessThan(5_000);
     } finally {

@@ -65,15 +65,20 @@ export function sharePlaces(pools: readonly PoolClaimOnPlaces[], places: number)
 /**
  * Shares the warm-ups a server can start now (its free warm-up slots) among its pools that want to
  * warm (`wants`: what planPool says to warm): one at a time to the pool holding fewest (`holds`,
- * with those given so far), the first listed on a tie, so that a pool claimed from fast does not
- * keep the others on the server from refilling.
+ * with those given so far); on a tie, to the one whose last warm-up started longest ago
+ * (`lastWarmUp`, epoch ms, 0 for never), then the first listed. So a pool claimed from as fast as
+ * it warms does not keep the others on the server from refilling.
  */
-export function shareWarmUps(pools: readonly PoolClaimOnPlaces[], slots: number): number[] {
+export function shareWarmUps(pools: ReadonlyArray<PoolClaimOnPlaces & { lastWarmUp: number }>, slots: number): number[] {
   const given = pools.map(() => 0);
+  const before = (i: number, j: number) => {
+    const fewer = pools[i].holds + given[i] - (pools[j].holds + given[j]);
+    return fewer < 0 || (fewer === 0 && pools[i].lastWarmUp < pools[j].lastWarmUp);
+  };
   for (let left = Math.max(0, slots); left > 0; left--) {
     let neediest = -1;
     pools.forEach((p, i) => {
-      if (given[i] < p.wants && (neediest === -1 || p.holds + given[i] < pools[neediest].holds + given[neediest])) neediest = i;
+      if (given[i] < p.wants && (neediest === -1 || before(i, neediest))) neediest = i;
     });
     if (neediest === -1) break;
     given[neediest]++;

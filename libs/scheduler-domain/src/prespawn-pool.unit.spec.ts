@@ -87,15 +87,23 @@ describe("sharePlaces: a server's places for warm containers, among the pools on
 });
 
 describe("shareWarmUps: a server's warm-up slots, among the pools on it that want to warm", () => {
+  const pool = (wants: number, holds: number, lastWarmUp = 0) => ({ wants, holds, lastWarmUp });
+
   it('gives the slots to the pool holding fewest first, so a pool emptied by claims does not keep the others from refilling', () => {
     // the first pool was claimed empty and wants 10; the second holds 1 and wants 1
-    expect(shareWarmUps([{ wants: 10, holds: 0 }, { wants: 1, holds: 1 }], 3)).toEqual([2, 1]);
-    expect(shareWarmUps([{ wants: 10, holds: 0 }, { wants: 3, holds: 0 }], 3)).toEqual([2, 1]);
+    expect(shareWarmUps([pool(10, 0), pool(1, 1)], 3)).toEqual([2, 1]);
+    expect(shareWarmUps([pool(10, 0), pool(3, 0)], 3)).toEqual([2, 1]);
+  });
+
+  it('on a tie, gives the slot to the pool whose last warm-up is oldest, so one slot goes round', () => {
+    // both empty, one slot: the first got the last one, so the second's turn
+    expect(shareWarmUps([pool(1, 0, 2_000), pool(2, 0, 1_000)], 1)).toEqual([0, 1]);
+    expect(shareWarmUps([pool(1, 0, 1_000), pool(2, 0, 2_000)], 1)).toEqual([1, 0]);
   });
 
   it('gives no pool more than it wants, nor more than there are slots', () => {
-    expect(shareWarmUps([{ wants: 1, holds: 0 }, { wants: 0, holds: 0 }], 3)).toEqual([1, 0]);
-    expect(shareWarmUps([{ wants: 2, holds: 0 }, { wants: 2, holds: 5 }], 0)).toEqual([0, 0]);
+    expect(shareWarmUps([pool(1, 0), pool(0, 0)], 3)).toEqual([1, 0]);
+    expect(shareWarmUps([pool(2, 0), pool(2, 5)], 0)).toEqual([0, 0]);
     expect(shareWarmUps([], 3)).toEqual([]);
   });
 });

@@ -29,6 +29,8 @@ const MAX_BACKOFF_MS = 60_000;
 interface PoolHealth {
   failures: number;
   retryAt: number;
+  /** Set while it waits after a warm-up refused for room: what it waits for. */
+  waitingFor?: PoolLimit;
 }
 
 /** One (template, server) pool during a look. */
@@ -40,6 +42,8 @@ interface Pool {
   warming: number;
   /** Not paused, degraded, backing off or waiting for room, on a server online. */
   refill: boolean;
+  /** What it waits for after a warm-up was refused for room, while it waits. */
+  waitingFor?: PoolLimit;
   /** Its target from demand alone. */
   wanted: number;
   /** That target within what its owner may place there; no more than it holds while it may not refill. */
@@ -83,6 +87,8 @@ export class PoolManager {
   private stopped = false;
   private readonly health = new Map<string, PoolHealth>();
   private readonly inFlight = new Map<string, number>();
+  /** When each pool's last warm-up started (epoch ms): who waited longest gets a tied warm-up slot. */
+  private readonly lastWarmUp = new Map<string, number>();
   private readonly warmings = new Set<Promise<unknown>>();
   private readonly retiring = new Set<string>();
   private figures = new Map<string, PoolFigures>();
@@ -169,6 +175,10 @@ export class PoolManager {
     }
     // Warm containers no pool accounts for: of deleted templates, or of servers their template left.
     for (const w of warm) if (!figures.has(key(w.templateId, w.serverId))) this.retire(w.id);
+    for (const gone of [...this.health.keys(), ...this.lastWarmUp.keys()].filter((k) => !figures.has(k))) {
+      this.health.delete(gone);
+      this.lastWarmUp.delete(gone);
+    }
     this.figures = figures;
     this.options.metrics.prespawnPools(series);
   }
@@ -184,11 +194,14 @@ export class PoolManager {
     const targets = sharePlaces(pools.map((p) => ({ wants: p.wants, holds: p.ready + p.warming })), free + held);
     const plans = pools.map((p, i) => planPool({ target: targets[i], containers: p.views, ttlSeconds: p.template.settings.ttlSeconds, refill: p.refill, now: Date.now() }));
     const slots = Math.min(this.options.concurrencyPerServer - (this.inFlight.get(server.id) ?? 0), free);
-    const warmUps = shareWarmUps(pools.map((p, i) => ({ wants: plans[i].warm, holds: p.ready + p.warming })), slots);
+    const warmUps = shareWarmUps(
+      pools.map((p, i) => ({ wants: plans[i].warm, holds: p.ready + p.warming, lastWarmUp: this.lastWarmUp.get(key(p.template.id, server.id)) ?? 0 })),
+      slots,
+    );
     return pools.map((pool, i) => {
       for (const id of plans[i].retire) this.retire(id);
       for (let n = 0; n < warmUps[i]; n++) this.warmOne(pool.template, server);
-      const limitedBy = !pool.refill ? null : pool.wants < pool.wanted ? 'member_limits' : targets[i] < pool.wants ? 'server_capacity' : null;
+      const limitedBy = pool.waitingFor ?? (!pool.refill ? null : pool.wants < pool.wanted ? 'member_limits' : targets[i] < pool.wants ? 'server_capacity' : null);
       return { ready: pool.ready, warming: pool.warming + warmUps[i], target: targets[i], limitedBy };
     });
   }
@@ -213,7 +226,8 @@ export class PoolManager {
     const health = this.health.get(key(template.id, server.id));
     const refill = template.state === 'active' && server.status === 'online' && (health === undefined || Date.now() >= health.retryAt);
     const wants = refill ? this.withinOwnersRoom(template, server, wanted, ready + warming, asked) : Math.min(wanted, ready + warming);
-    return { template, server, views, ready, warming, refill, wanted, wants };
+    const waitingFor = health && Date.now() < health.retryAt ? health.waitingFor : undefined;
+    return { template, server, views, ready, warming, refill, waitingFor, wanted, wants };
   }
 
   /**
@@ -237,6 +251,7 @@ export class PoolManager {
     const poolKey = key(template.id, server.id);
     const started = Date.now();
     this.inFlight.set(server.id, (this.inFlight.get(server.id) ?? 0) + 1);
+    this.lastWarmUp.set(poolKey, started);
     const s = template.settings;
     const work = this.lifecycle
       .warm({
@@ -261,7 +276,8 @@ export class PoolManager {
         if (error instanceof CommandRejected && (error.code === 'SERVER_CAPACITY_REACHED' || error.code === 'POOL_MEMBER_LIMIT_REACHED')) {
           this.options.metrics.prespawnRefusal(template.id);
           const health = this.health.get(poolKey);
-          this.health.set(poolKey, { failures: health?.failures ?? 0, retryAt: Math.max(health?.retryAt ?? 0, Date.now() + this.options.tickMs) });
+          const waitingFor = error.code === 'SERVER_CAPACITY_REACHED' ? 'server_capacity' : 'member_limits';
+          this.health.set(poolKey, { failures: health?.failures ?? 0, retryAt: Math.max(health?.retryAt ?? 0, Date.now() + this.options.tickMs), waitingFor });
           return;
         }
         return this.failed(template, server, error.message);
