@@ -6,6 +6,8 @@ import {
   containerDecider,
   fitsPerLimit,
   retirementsToFit,
+  type Footprint,
+  type MemberLimits,
   DELETABLE_FROM,
   OPERATION_RULES,
   operationCommand,
@@ -189,39 +191,27 @@ export class ContainerLifecycle {
     return this.mustExist(newId);
   }
 
-  /** A pool member's placements on the pool's servers stay within the pool's per-member limits. */
-  private checkPoolLimits(poolId: string, userId: string, spec: { cpu: number; memory: number }): void {
-    const refusal = this.poolLimitRefusal(poolId, userId, spec);
+  /** A pool member's placements on others' servers of the pool stay within the pool's per-member limits. */
+  private checkPoolLimits(server: ServerRow, userId: string, spec: { cpu: number; memory: number }): void {
+    const binding = this.queries.memberLimitsOn(server, userId);
+    const refusal = binding && limitRefusal(binding.limits, this.queries.memberUsage(binding.poolId, userId), spec);
     if (refusal) throw new CommandRejected('POOL_MEMBER_LIMIT_REACHED', refusal);
-  }
-
-  /** Why one more container of `spec` would take the member past the pool's limits; undefined when it fits. */
-  private poolLimitRefusal(poolId: string, userId: string, spec: { cpu: number; memory: number }): string | undefined {
-    const limits = this.queries.poolSettings(poolId);
-    if (!limits) return undefined;
-    const used = this.queries.memberUsage(poolId, userId);
-    const fits = fitsPerLimit(limits, used, spec);
-    const allows = (what: string) => `this server's pool allows each member ${what}`;
-    if (fits.containers < 1) {
-      return allows(`at most ${limits.maxContainersPerMember} container${limits.maxContainersPerMember === 1 ? '' : 's'} (max_containers_per_member)`);
-    }
-    if (fits.cpu < 1) return allows(`at most ${limits.maxCpuPerMember} CPU cores (max_cpu_per_member; ${used.cpu} in use, ${spec.cpu} asked)`);
-    if (fits.memory < 1) return allows(`at most ${limits.maxMemoryPerMember} GiB of memory (max_memory_per_member; ${used.memory} in use, ${spec.memory} asked)`);
-    return undefined;
   }
 
   /**
    * What a member's new container on `server` needs to give way within the pool's limits: nothing
-   * when it fits, or off others' servers of a pool; else the fewest of the member's own warm
-   * containers on the pool's servers, in yield order; refused when even all of them would not do.
+   * when it fits, or off others' servers of a pool; else the member's own warm containers on the
+   * pool's servers, in yield order, as many as it takes; refused when even all of them would not do.
    */
   private memberRoom(server: ServerRow, userId: string, spec: { cpu: number; memory: number }): { giving: WarmToYield[] } | { refused: string } {
-    const limits = server.poolId && server.ownerId !== userId ? this.queries.poolSettings(server.poolId) : undefined;
-    if (!server.poolId || !limits) return { giving: [] };
-    const candidates = this.claims.memberPlacesToYield(server.poolId, userId);
-    const n = retirementsToFit(limits, this.queries.memberUsage(server.poolId, userId), spec, candidates);
-    if (n !== undefined) return { giving: candidates.slice(0, n) };
-    return { refused: this.poolLimitRefusal(server.poolId, userId, spec) ?? "this server's pool's limits per member are reached" };
+    const binding = this.queries.memberLimitsOn(server, userId);
+    if (!binding) return { giving: [] };
+    const used = this.queries.memberUsage(binding.poolId, userId);
+    const refused = limitRefusal(binding.limits, used, spec);
+    if (!refused) return { giving: [] };
+    const candidates = this.claims.memberPlacesToYield(binding.poolId, userId);
+    const n = retirementsToFit(binding.limits, used, spec, candidates);
+    return n === undefined ? { refused } : { giving: candidates.slice(0, n) };
   }
 
   async operate(caller: common.Principal, containerId: string, operation: ContainerOperation, metadata: EventMetadata): Promise<ContainerRow> {
@@ -368,7 +358,7 @@ export class ContainerLifecycle {
       const server = this.queries.server(input.serverId);
       if (!server || server.containersUsed >= server.maxContainers) throw new CommandRejected('SERVER_CAPACITY_REACHED', `server ${server?.name ?? input.serverId} is full`);
       // A pool member's warm containers on others' servers count against the member's limits there.
-      if (server.poolId && server.ownerId !== input.ownerId) this.checkPoolLimits(server.poolId, input.ownerId, input.spec);
+      this.checkPoolLimits(server, input.ownerId, input.spec);
       const { serverId, templateId, generation, spec, environmentVars } = input;
       const command = { type: 'RequestWarmContainer', containerId, serverId, templateId, generation, spec, environmentVars, triggeredBy: SYSTEM.prespawn, at: this.commands.now() } as const;
       await this.commands.container(containerId, command, systemMetadata(SYSTEM.prespawn));
@@ -552,4 +542,16 @@ export class ContainerLifecycle {
     if (!row) throw new Error(`the read model lost container ${containerId}`);
     return row;
   }
+}
+
+/** Why one more container of `spec` would take a member past a pool's limits, beside what is `used`; undefined when it fits. */
+function limitRefusal(limits: MemberLimits, used: Footprint, spec: { cpu: number; memory: number }): string | undefined {
+  const fits = fitsPerLimit(limits, used, spec);
+  const allows = (what: string) => `this server's pool allows each member ${what}`;
+  if (fits.containers < 1) {
+    return allows(`at most ${limits.maxContainersPerMember} container${limits.maxContainersPerMember === 1 ? '' : 's'} (max_containers_per_member)`);
+  }
+  if (fits.cpu < 1) return allows(`at most ${limits.maxCpuPerMember} CPU cores (max_cpu_per_member; ${used.cpu} in use, ${spec.cpu} asked)`);
+  if (fits.memory < 1) return allows(`at most ${limits.maxMemoryPerMember} GiB of memory (max_memory_per_member; ${used.memory} in use, ${spec.memory} asked)`);
+  return undefined;
 }

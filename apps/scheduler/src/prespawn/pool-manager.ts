@@ -235,13 +235,13 @@ export class PoolManager {
    * there (placesWithin), beside what the owner's other pools there asked for in this look.
    */
   private withinOwnersRoom(template: TemplateRow, server: ServerRow, wanted: number, held: number, asked: Map<string, Footprint>): number {
-    const limits = server.poolId && server.ownerId !== template.ownerId ? this.queries.poolSettings(server.poolId) : undefined;
-    if (!server.poolId || !limits) return wanted;
-    const budget = `${server.poolId}/${template.ownerId}`;
+    const binding = this.queries.memberLimitsOn(server, template.ownerId);
+    if (!binding) return wanted;
+    const budget = `${binding.poolId}/${template.ownerId}`;
     const before = asked.get(budget) ?? { containers: 0, cpu: 0, memory: 0 };
-    const used = this.queries.memberUsage(server.poolId, template.ownerId);
+    const used = this.queries.memberUsage(binding.poolId, template.ownerId);
     const { cpu, memory } = template.settings;
-    const wants = Math.min(wanted, held + placesWithin(limits, { containers: used.containers + before.containers, cpu: used.cpu + before.cpu, memory: used.memory + before.memory }, { cpu, memory }));
+    const wants = Math.min(wanted, held + placesWithin(binding.limits, { containers: used.containers + before.containers, cpu: used.cpu + before.cpu, memory: used.memory + before.memory }, { cpu, memory }));
     const more = Math.max(0, wants - held);
     asked.set(budget, { containers: before.containers + more, cpu: before.cpu + more * cpu, memory: before.memory + more * memory });
     return wants;

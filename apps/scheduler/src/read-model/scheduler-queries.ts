@@ -218,10 +218,14 @@ export class SchedulerQueries {
     return row?.role ?? undefined;
   }
 
-  /** A pool's per-member limits (undefined: no such pool). */
-  poolSettings(poolId: string): PoolSettings | undefined {
-    const row = this.sql('SELECT settings FROM pools WHERE id = ? AND deleted = 0').get(poolId) as { settings: string } | undefined;
-    return row && JSON.parse(row.settings);
+  /**
+   * The per-member limits that bind `userId` placing on `server`: those of the server's pool, on a
+   * server someone else owns; undefined on one's own servers and off pools.
+   */
+  memberLimitsOn(server: Pick<ServerRow, 'poolId' | 'ownerId'>, userId: string): { poolId: string; limits: PoolSettings } | undefined {
+    if (!server.poolId || server.ownerId === userId) return undefined;
+    const row = this.sql('SELECT settings FROM pools WHERE id = ? AND deleted = 0').get(server.poolId) as { settings: string } | undefined;
+    return row && { poolId: server.poolId, limits: JSON.parse(row.settings) };
   }
 
   /**
