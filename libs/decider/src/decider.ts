@@ -13,6 +13,14 @@ export interface Decider<Command, Event extends DomainEvent, State> {
   readonly initialState: State;
   decide(command: Command, state: State): Event[];
   evolve(state: State, event: Event): State;
+  /**
+   * True when `evolve` never reads the state it is given: every event restates the whole state, so
+   * a stream's last event alone is its state, and a command handler reads only that one. What a
+   * decision costs then stays the same however long the stream grows (a name reserved and released
+   * a thousand times). A decider that says so shows it in a test: every event gives the same state
+   * from any state.
+   */
+  readonly lastEventIsState?: boolean;
 }
 
 /** A command the current state does not allow. `code` is machine-readable (e.g. INVALID_STATE). */

@@ -14,6 +14,7 @@ export type NameState = { holder: string | null; since: string | null };
 
 export const nameReservationDecider: Decider<NameCommand, NameEvent, NameState> = {
   initialState: { holder: null, since: null },
+  lastEventIsState: true,
   decide(command, state) {
     switch (command.type) {
       case 'ReserveName':

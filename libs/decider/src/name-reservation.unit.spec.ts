@@ -19,4 +19,13 @@ describe('name reservation', () => {
       .when({ type: 'ReserveName', ownerId: 'p2', at })
       .then([{ type: 'NameReserved', data: { ownerId: 'p2', at } }]);
   });
+
+  it('is restated whole by every event, so a handler may read only the last one (lastEventIsState)', () => {
+    const events = [reserved, { type: 'NameReleased' as const, data: { ownerId: 'p1', at } }, { type: 'NameReserved' as const, data: { ownerId: 'p2', at: '2026-11-30T00:00:00.000Z' } }];
+    const states = [nameReservationDecider.initialState, ...events.map((e) => nameReservationDecider.evolve(nameReservationDecider.initialState, e))];
+    expect(nameReservationDecider.lastEventIsState).toBe(true);
+    for (const event of events) {
+      for (const state of states) expect(nameReservationDecider.evolve(state, event)).toEqual(nameReservationDecider.evolve(nameReservationDecider.initialState, event));
+    }
+  });
 });

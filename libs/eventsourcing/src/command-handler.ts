@@ -112,13 +112,24 @@ interface Decided {
 }
 
 async function decide(store: EventStore, { streamId, decider, command }: AnyStep): Promise<Decided> {
+  const { state, revision } = await readState(store, streamId, decider);
+  return { streamId, state, revision, events: decider.decide(command, state) as DomainEvent[] };
+}
+
+/** A stream's state and revision: its events folded, or only its last one when that is the state (Decider.lastEventIsState). */
+export async function readState<S>(
+  store: EventStore,
+  streamId: string,
+  decider: Pick<Decider<unknown, DomainEvent, S>, 'initialState' | 'evolve' | 'lastEventIsState'>,
+): Promise<{ state: S; revision: number | 'no_stream' }> {
   let state = decider.initialState;
   let revision: number | 'no_stream' = 'no_stream';
-  for await (const recorded of store.readStream(streamId)) {
+  const events = decider.lastEventIsState ? store.readStream(streamId, { direction: 'backwards', maxCount: 1 }) : store.readStream(streamId);
+  for await (const recorded of events) {
     state = decider.evolve(state, { type: recorded.type, data: recorded.data });
     revision = recorded.revision;
   }
-  return { streamId, state, revision, events: decider.decide(command, state) as DomainEvent[] };
+  return { state, revision };
 }
 
 /** decideTogether for one aggregate: `handle(streamId, command)`. */

@@ -1,6 +1,6 @@
-import { CommandRejected, fold, nameReservationDecider, type DomainEvent, type NameEvent } from '@hoody/decider';
+import { CommandRejected, nameReservationDecider, type DomainEvent } from '@hoody/decider';
 import type { EventMetadata, EventStore } from '@hoody/event-store';
-import { createCommandHandler, decideTogether, type CommandResult, type CommandStep } from './command-handler';
+import { createCommandHandler, decideTogether, readState, type CommandResult, type CommandStep } from './command-handler';
 
 export interface NameReservationsOptions {
   /** The stream of the aggregate a holder id names (`container-<id>`): it must exist once the holder was created. */
@@ -75,9 +75,7 @@ export class NameReservations {
   }
 
   private async releaseAbandoned(stream: string, metadata: EventMetadata | undefined): Promise<boolean> {
-    const events: NameEvent[] = [];
-    for await (const e of this.store.readStream(stream)) events.push({ type: e.type, data: e.data } as NameEvent);
-    const { holder, since } = fold(nameReservationDecider, events);
+    const { holder, since } = (await readState(this.store, stream, nameReservationDecider)).state;
     if (holder === null || since === null) return true; // released meanwhile: try again
     if (this.options.now().getTime() - Date.parse(since) < this.graceMs) return false;
     if (await this.holds(holder, stream)) return false;

@@ -102,7 +102,7 @@ export class PrespawnTemplates {
       ready: sum('ready'),
       warming: sum('warming'),
       target: sum('target'),
-      claimed: this.prespawn.claimedCount(template.id),
+      claimed: template.claimed,
       hits: figures.hits,
       misses: figures.misses,
       hitRate: figures.hitRate,

@@ -11,6 +11,8 @@ export interface TemplateRow {
   state: 'active' | 'paused' | 'degraded' | 'deleted';
   degradedReason: string | null;
   generation: number;
+  /** Containers claimed from it, all time. */
+  claimed: number;
   createdAt: string;
   updatedAt: string;
   deleted: boolean;
@@ -115,9 +117,9 @@ export class PrespawnQueries {
   private warmInYieldOrder(where: string, params: string[], limit: number): WarmToYield[] {
     return this.sql(
       `SELECT c.id, c.server_id AS serverId, c.cpu, c.memory FROM containers c JOIN templates t ON t.id = c.template_id
-       WHERE ${where} AND c.template_id IS NOT NULL AND c.claimed_at IS NULL AND c.status NOT IN ('creating', 'deleting', 'deleted')
+       WHERE ${where} AND c.template_id IS NOT NULL AND c.claimed_at IS NULL AND c.status != 'deleted' AND c.status NOT IN ('creating', 'deleting')
        ORDER BY (c.status = 'running' AND c.template_generation = t.generation AND t.state != 'deleted'),
-         (SELECT COUNT(*) FROM containers h WHERE h.template_id = c.template_id AND h.server_id = c.server_id AND h.claimed_at IS NULL AND h.status NOT IN ('deleting', 'deleted')) DESC,
+         (SELECT COUNT(*) FROM containers h WHERE h.template_id = c.template_id AND h.server_id = c.server_id AND h.claimed_at IS NULL AND h.status != 'deleted' AND h.status != 'deleting') DESC,
          c.status_changed_at, c.id
        LIMIT ?`,
     ).all(...params, limit) as WarmToYield[];
@@ -130,17 +132,13 @@ export class PrespawnQueries {
   claimable(serverId: string, spec: RequestedSpec, userId: string, limit: number): Array<{ id: string; templateId: string }> {
     return this.sql(
       `SELECT c.id, c.template_id AS templateId FROM containers c JOIN templates t ON t.id = c.template_id
-       WHERE c.server_id = ? AND c.template_id IS NOT NULL AND c.claimed_at IS NULL AND c.status = 'running'
+       WHERE c.server_id = ? AND c.template_id IS NOT NULL AND c.claimed_at IS NULL AND c.status != 'deleted' AND c.status = 'running'
          AND c.template_generation = t.generation AND t.state != 'deleted' AND (t.owner_id = ? OR t.default_for_server_id = c.server_id)
          AND c.container_image = ? AND c.hoody_kit = ? AND c.dev_kit = ? AND c.ramdisk = ? AND c.cpu = ? AND c.memory = ?
        ORDER BY t.default_for_server_id IS NULL DESC, c.status_changed_at, c.id LIMIT ?`,
     ).all(serverId, userId, spec.containerImage, +spec.hoodyKit, +spec.devKit, +spec.ramdisk, spec.cpu, spec.memory, limit) as Array<{ id: string; templateId: string }>;
   }
 
-  /** Containers claimed from a template, all time. */
-  claimedCount(templateId: string): number {
-    return (this.sql('SELECT COUNT(*) AS n FROM containers WHERE template_id = ? AND claimed_at IS NOT NULL').get(templateId) as { n: number }).n;
-  }
 }
 
 function toTemplate(r: Record<string, unknown>): TemplateRow {
@@ -152,6 +150,7 @@ function toTemplate(r: Record<string, unknown>): TemplateRow {
     state: r.state as TemplateRow['state'],
     degradedReason: (r.degraded_reason as string | null) ?? null,
     generation: r.generation as number,
+    claimed: r.claimed as number,
     createdAt: r.created_at as string,
     updatedAt: r.updated_at as string,
     deleted: r.state === 'deleted',

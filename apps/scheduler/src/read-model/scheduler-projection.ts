@@ -19,7 +19,7 @@ export const statusLogId = (eventId: string) => createHash('sha256').update(even
  */
 export const schedulerProjection: SqliteProjection = {
   name: 'scheduler',
-  version: 4,
+  version: 5,
   filter: { streamPrefixes: READ_MODEL_STREAM_PREFIXES },
   setup(db) {
     db.exec(`
@@ -44,16 +44,18 @@ export const schedulerProjection: SqliteProjection = {
         status TEXT NOT NULL, status_reason TEXT, exit_code INTEGER, docker_id TEXT,
         template_id TEXT, template_generation INTEGER, claimed_at TEXT,
         status_changed_at TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
-      CREATE INDEX IF NOT EXISTS containers_warm ON containers (server_id, template_id) WHERE template_id IS NOT NULL AND claimed_at IS NULL;
-      CREATE INDEX IF NOT EXISTS containers_template ON containers (template_id) WHERE template_id IS NOT NULL;
+      CREATE INDEX IF NOT EXISTS containers_warm ON containers (server_id, template_id) WHERE template_id IS NOT NULL AND claimed_at IS NULL AND status != 'deleted';
       CREATE TABLE IF NOT EXISTS templates (
         id TEXT PRIMARY KEY, owner_id TEXT NOT NULL, default_for_server_id TEXT, settings TEXT NOT NULL,
-        state TEXT NOT NULL, degraded_reason TEXT, generation INTEGER NOT NULL,
+        state TEXT NOT NULL, degraded_reason TEXT, generation INTEGER NOT NULL, claimed INTEGER NOT NULL DEFAULT 0,
         created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
-      CREATE INDEX IF NOT EXISTS templates_owner ON templates (owner_id, state);
-      CREATE INDEX IF NOT EXISTS containers_project ON containers (project_id, status);
-      CREATE INDEX IF NOT EXISTS containers_server ON containers (server_id, status);
-      CREATE INDEX IF NOT EXISTS containers_created ON containers (created_at, id);
+      CREATE INDEX IF NOT EXISTS templates_owner ON templates (owner_id, created_at) WHERE state != 'deleted';
+      CREATE INDEX IF NOT EXISTS templates_live ON templates (created_at, id) WHERE state != 'deleted';
+      CREATE INDEX IF NOT EXISTS templates_default ON templates (default_for_server_id) WHERE default_for_server_id IS NOT NULL;
+      CREATE INDEX IF NOT EXISTS containers_project ON containers (project_id, created_at) WHERE status != 'deleted';
+      CREATE INDEX IF NOT EXISTS containers_project_name ON containers (project_id, lower(name)) WHERE status != 'deleted';
+      CREATE INDEX IF NOT EXISTS containers_server ON containers (server_id) WHERE status != 'deleted';
+      CREATE INDEX IF NOT EXISTS containers_created ON containers (created_at, id) WHERE status != 'deleted';
       CREATE TABLE IF NOT EXISTS status_logs (
         id TEXT PRIMARY KEY, container_id TEXT NOT NULL, position INTEGER NOT NULL,
         from_status TEXT, to_status TEXT NOT NULL, transition_time TEXT NOT NULL,
@@ -153,6 +155,7 @@ export const schedulerProjection: SqliteProjection = {
       }
       case 'ContainerClaimed': {
         const { projectId, settings: s, claimedAt } = event.data;
+        run(db, 'UPDATE templates SET claimed = claimed + 1 WHERE id = (SELECT template_id FROM containers WHERE id = ?)', id);
         return run(
           db,
           `UPDATE containers SET project_id = ?, name = ?, color = ?, autostart = ?, environment_vars = ?, comment = ?, realm_ids = ?,

@@ -256,7 +256,7 @@ export class SchedulerQueries {
   /** Containers still alive in projects that were deleted: a project's deletion cascades to them. */
   containersOfDeletedProjects(): ContainerRow[] {
     return (
-      this.sql(`${CONTAINER_SELECT} WHERE c.status NOT IN ('deleted', 'deleting') AND c.project_id IN (SELECT id FROM projects WHERE deleted = 1)`)
+      this.sql(`${CONTAINER_SELECT} WHERE c.status != 'deleted' AND c.status != 'deleting' AND c.project_id IN (SELECT id FROM projects WHERE deleted = 1)`)
         .all() as Array<Record<string, unknown>>
     ).map(toContainer);
   }

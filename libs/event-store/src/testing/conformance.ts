@@ -232,6 +232,7 @@ export function describeEventStoreConformance(adapter: string, open: () => Promi
 
       it('reads a missing stream as empty', async () => {
         expect(await collect(store.readStream(stream('missing')))).toEqual([]);
+        expect(await collect(store.readStream(stream('missing'), { direction: 'backwards', maxCount: 1 }))).toEqual([]);
       });
 
       it('reads all events in global order from an exclusive position', async () => {

@@ -1,0 +1,203 @@
+/**
+ * `npm run bench:history` — does a create (claim or cold) cost the same on a platform that has seen
+ * a long history as on a new one? Two things grow with it, and neither may be walked on the way:
+ *  1. the scheduler's read model keeps deleted containers (their status logs stay readable). Built
+ *     through the real projection from events the real container decider decides (cold
+ *     containers, claimed warm ones, retired warm ones, each deleted), it times the read-model
+ *     queries of each path (a claim, a cold create, the pool manager's look, a list, a template's
+ *     status) before and after HISTORY such containers, next to the same live set;
+ *  2. a container's name is a stream of its own in the event store, and a name used again and
+ *     again (a webhook handler created and deleted per call) grows it by two events a use. Times a
+ *     name's reservation and release on the embedded store, for a new name and for one used
+ *     NAME_USES times.
+ * Target: every path within 2× of its time without history. Last line: one JSON object of the figures.
+ */
+import { openEmbeddedEventStore, type RecordedEvent } from '@hoody/event-store';
+import { NameReservations, openReadModelDatabase } from '@hoody/eventsourcing';
+import { randomUUID } from 'node:crypto';
+import { containerDecider, type ContainerCommand, type ContainerSpec } from '@hoody/scheduler-domain';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PrespawnQueries } from '../src/read-model/prespawn-queries';
+import { schedulerProjection } from '../src/read-model/scheduler-projection';
+import { SchedulerQueries } from '../src/read-model/scheduler-queries';
+import { visibility } from '../src/visibility';
+
+const HISTORY = Number(process.env.BENCH_HISTORY ?? 100_000);
+const NAME_USES = Number(process.env.BENCH_NAME_USES ?? 10_000);
+const LIVE = 10;
+const SAMPLES = 200;
+
+const home = mkdtempSync(join(tmpdir(), 'hoody-bench-history-'));
+const db = openReadModelDatabase(home, 'scheduler');
+schedulerProjection.setup(db);
+let position = 0;
+const apply = (streamId: string, type: string, data: unknown) =>
+  schedulerProjection.apply(db, { id: `e${position}`, streamId, revision: 0, position: BigInt(++position), type, data, metadata: {}, createdAt: new Date() } as unknown as RecordedEvent);
+
+const at = () => new Date().toISOString();
+const member = 'a0000000000000000000000a';
+const owner = 'b0000000000000000000000b';
+const [projectId, poolId, serverId, templateId] = ['c0000000000000000000000c', 'd0000000000000000000000d', 'e0000000000000000000000e', 'f0000000000000000000000f'];
+const spec: ContainerSpec = { containerImage: '', hoodyKit: true, devKit: false, ramdisk: false, prespawn: false, bypassPrespawn: false, cpu: 1, memory: 1 };
+const settings = (name: string) => ({ name, color: null, autostart: true, environmentVars: {}, comment: null, realmIds: [] });
+
+// a member of a pool, placing on a server another user owns: every check of a create runs
+apply(`user-${member}`, 'UserCreated', { isAdmin: false, createdAt: at() });
+apply(`user-${owner}`, 'UserCreated', { isAdmin: true, createdAt: at() });
+apply(`project-${projectId}`, 'ProjectCreated', { userId: member, settings: { alias: 'default', maxContainers: null, realmIds: [] }, createdAt: at() });
+apply(`pool-${poolId}`, 'PoolCreated', { ownerId: owner, settings: { max_containers_per_member: 1_000_000, max_cpu_per_member: 1_000_000, max_memory_per_member: 1_000_000 } });
+apply(`pool-${poolId}`, 'PoolMemberInvited', { userId: member, role: 'user' });
+apply(`pool-${poolId}`, 'PoolInvitationAccepted', { userId: member });
+apply(`server-${serverId}`, 'ServerRegistered', {
+  name: 'bench', ownerId: owner, poolId, agentSecretHash: null, registeredAt: at(),
+  agent: { agentUrl: '127.0.0.1:1', specs: {}, maxContainers: 1_000_000 },
+});
+apply(`template-${templateId}`, 'TemplateCreated', { ownerId: member, defaultForServerId: null, settings: { name: 'bench', minReady: LIVE }, createdAt: at() });
+
+let n = 0;
+/** Runs commands on a new container's stream through the decider, applying what it decides. */
+function container(commands: Array<(id: string) => ContainerCommand>): void {
+  const id = (n++).toString(16).padStart(24, '0');
+  let state = containerDecider.initialState;
+  for (const command of commands) {
+    for (const e of containerDecider.decide(command(id), state)) {
+      apply(`container-${id}`, e.type, e.data);
+      state = containerDecider.evolve(state, e);
+    }
+  }
+}
+const acting = () => ({ triggeredBy: `user:${member}`, at: at() });
+const provisioned = () => ({ type: 'RecordContainerProvisioned', dockerId: 'd', observed: 'running', ...acting() }) as const;
+const deleted = [() => ({ type: 'DeleteContainer', ...acting() }) as const, () => ({ type: 'RecordContainerDeleted', ...acting() }) as const];
+const warm = (id: string) => ({ type: 'RequestWarmContainer', containerId: id, serverId, templateId, generation: 1, spec, environmentVars: {}, ...acting() }) as const;
+const cold = (id: string) => ({ type: 'RequestContainer', containerId: id, projectId, serverId, settings: settings(`c-${id}`), spec, ...acting() }) as const;
+const claim = (id: string) => ({ type: 'ClaimContainer', projectId, settings: settings(`w-${id}`), ...acting() }) as const;
+const retire = () => ({ type: 'RetireWarmContainer', ...acting() }) as const;
+
+for (let i = 0; i < LIVE; i++) container([warm, provisioned]);
+for (let i = 0; i < LIVE; i++) container([cold, provisioned]);
+
+/** A claim ends by reading the container it answers with. */
+const answered = (n - 1).toString(16).padStart(24, '0');
+const queries = new SchedulerQueries(db);
+const prespawn = new PrespawnQueries(db);
+const caller = { userId: member, isAdmin: false, realmIds: [], allowNoRealm: true, activeRealmId: '', tokenId: '' } as unknown as Parameters<typeof visibility.containers>[0];
+const page = { page: 1, limit: 20, sortBy: 'created_at', sortOrder: 'DESC' } as const;
+const must = <T>(value: T | undefined): T => {
+  if (value === undefined) throw new Error('the bench server is missing from the read model');
+  return value;
+};
+/** The read-model queries of each path, as the scheduler runs them. */
+const paths: Record<string, () => unknown> = {
+  claim: () => {
+    queries.project(projectId);
+    const server = must(queries.server(serverId));
+    queries.projectContainerCount(projectId);
+    prespawn.claimable(serverId, { ...spec }, member, 8);
+    prespawn.template(templateId);
+    const limits = queries.memberLimitsOn(server, member);
+    if (limits) queries.memberUsage(limits.poolId, member);
+    queries.container(answered);
+  },
+  cold_create: () => {
+    queries.project(projectId);
+    const server = must(queries.server(serverId));
+    queries.projectContainerCount(projectId);
+    queries.containerNamed(projectId, 'a-new-name');
+    const limits = queries.memberLimitsOn(server, member);
+    if (limits) queries.memberUsage(limits.poolId, member);
+    prespawn.warmToYield(serverId, []);
+    prespawn.memberWarmInYieldOrder(poolId, member);
+  },
+  pool_manager_look: () => {
+    queries.allServers();
+    prespawn.liveTemplates();
+    prespawn.warmContainers();
+  },
+  list_containers: () => queries.containers(visibility.containers(caller), { includePrespawn: false, projectId, serverId: '', realmId: '' } as never, page as never),
+  template_status: () => {
+    prespawn.template(templateId);
+    queries.allServers();
+  },
+};
+function time(): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [name, path] of Object.entries(paths)) {
+    for (let i = 0; i < 20; i++) path();
+    const t0 = performance.now();
+    for (let i = 0; i < SAMPLES; i++) path();
+    out[name] = +((performance.now() - t0) / SAMPLES).toFixed(4);
+  }
+  return out;
+}
+
+/** A name's reservation and release, as a create and a delete make them, for a new name and for one used NAME_USES times. */
+async function nameReuse(): Promise<{ fresh: number; used: number; buildS: number }> {
+  const store = openEmbeddedEventStore({ path: join(home, 'events.db') });
+  const names = new NameReservations(store, { holderStream: (id) => `container-${id}`, holds: async () => true, now: () => new Date() });
+  const used = 'name-bench-used';
+  const t0 = performance.now();
+  for (let i = 0; i < NAME_USES; i += 500) {
+    const events = [];
+    for (let k = i; k < Math.min(NAME_USES, i + 500); k++) {
+      events.push({ id: randomUUID(), type: 'NameReserved', data: { ownerId: `c${k}`, at: at() } }, { id: randomUUID(), type: 'NameReleased', data: { ownerId: `c${k}`, at: at() } });
+    }
+    await store.append(used, events);
+  }
+  const buildS = (performance.now() - t0) / 1000;
+  const cycle = async (stream: (i: number) => string, i: number) => {
+    await names.reserve(stream(i), `holder-${i}`);
+    await names.release(stream(i), `holder-${i}`);
+  };
+  const timed = async (stream: (i: number) => string) => {
+    for (let i = 0; i < 20; i++) await cycle(stream, i);
+    const start = performance.now();
+    for (let i = 0; i < SAMPLES; i++) await cycle(stream, i);
+    return +((performance.now() - start) / SAMPLES).toFixed(4);
+  };
+  const fresh = await timed((i) => `name-bench-new-${i}`);
+  const usedMs = await timed(() => used);
+  await store.close();
+  return { fresh, used: usedMs, buildS };
+}
+
+async function main(): Promise<void> {
+  const fresh = time();
+  const built = performance.now();
+  db.transaction(() => {
+    for (let i = 0; i < HISTORY; i++) {
+      if (i % 3 === 0) container([cold, provisioned, ...deleted]);
+      else if (i % 3 === 1) container([warm, provisioned, claim, ...deleted]);
+      else container([warm, provisioned, retire, deleted[1]]);
+    }
+  })();
+  const buildS = (performance.now() - built) / 1000;
+  db.exec('ANALYZE');
+  const long = time();
+  db.close();
+  const name = await nameReuse();
+  rmSync(home, { recursive: true, force: true });
+
+  const mark = (ratio: number) => (ratio <= 2 ? '✓' : '✗ (target ≤ 2×)');
+  console.log(`read model: a server's history of ${HISTORY} deleted containers (cold, claimed, retired warm), built through the projection in ${buildS.toFixed(1)} s; ${LIVE} warm ready and ${LIVE} running`);
+  const ratios: Record<string, number> = {};
+  for (const path of Object.keys(paths)) {
+    ratios[path] = +(long[path] / fresh[path]).toFixed(2);
+    console.log(`  ${path.padEnd(18)} new server ${fresh[path].toFixed(3)} ms, after the history ${long[path].toFixed(3)} ms: ${ratios[path]}× ${mark(ratios[path])}`);
+  }
+  const nameRatio = +(name.used / name.fresh).toFixed(2);
+  console.log(`a container's name reserved and released: a new name ${name.fresh.toFixed(3)} ms, a name used ${NAME_USES} times before (${2 * NAME_USES} events, appended in ${name.buildS.toFixed(1)} s) ${name.used.toFixed(3)} ms: ${nameRatio}× ${mark(nameRatio)}`);
+  console.log(
+    JSON.stringify({
+      read_model: { history: HISTORY, live: LIVE, new_server_ms: fresh, after_history_ms: long, ratio: ratios },
+      name_reuse: { uses: NAME_USES, new_name_ms: name.fresh, used_name_ms: name.used, ratio: nameRatio },
+    }),
+  );
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
