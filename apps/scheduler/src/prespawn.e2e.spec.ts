@@ -38,6 +38,7 @@ describe('prespawn: warm containers on a real engine, claimed through the schedu
   let serverId: string;
   let projectId: string;
   let agentEnv: Record<string, string> = {};
+  let schedulerEnv: Record<string, string> = {};
 
   const as = (principal: common.Principal) => setPrincipal(new Metadata(), principal);
   async function principalOf(secret: string): Promise<common.Principal> {
@@ -65,7 +66,7 @@ describe('prespawn: warm containers on a real engine, claimed through the schedu
       natsUrl: nats.url,
       serverName,
       heartbeatMs: HEARTBEAT_MS,
-      schedulerEnv: { HOODY_PRESPAWN_TICK_MS: '100', HOODY_PRESPAWN_BACKOFF_MS: '100', HOODY_PRESPAWN_DEGRADE_AFTER: '2' },
+      schedulerEnv: () => ({ HOODY_PRESPAWN_TICK_MS: '100', HOODY_PRESPAWN_BACKOFF_MS: '100', HOODY_PRESPAWN_DEGRADE_AFTER: '2', ...schedulerEnv }),
       agentEnv: () => agentEnv,
     });
     ({ auth: authService, agent: agentService, scheduler: schedulerService } = stack);
@@ -288,6 +289,40 @@ describe('prespawn: warm containers on a real engine, claimed through the schedu
       await agentService.stop();
       await agentService.start();
       await eventually('the server to report its usual max', async () => ((await capacity()).max > used + 2 ? true : undefined));
+    }
+  });
+
+  it('shares the warm-up slots among the pools of a server: a pool emptied along with another refills alongside it, not after it', async () => {
+    for (const t of (await prespawn.listTemplates({ page: undefined }, as(admin))).templates) {
+      if (!t.defaultForServerId) await prespawn.deleteTemplate({ id: t.id }, as(admin));
+    }
+    schedulerEnv = { HOODY_PRESPAWN_CONCURRENCY: '1' };
+    await schedulerService.stop();
+    await schedulerService.start();
+    // two pools told apart by their cpu, so that each create claims from the one it names
+    const older = await newTemplate({ name: 'slots-a', minReady: 3, maxReady: 3, cpu: 0.5 });
+    const newer = await newTemplate({ name: 'slots-b', minReady: 3, maxReady: 3, cpu: 0.25 });
+    try {
+      await readyCount(older.id, 3);
+      await readyCount(newer.id, 3);
+      const claims = await Promise.all([0.5, 0.5, 0.5, 0.25, 0.25, 0.25].map((cpu, i) => create(`slots-${i}`, { cpu })));
+      expect(claims.map((c) => c.container?.prespawn)).toEqual([true, true, true, true, true, true]);
+      // one warm-up at a time on the server: whichever pool is full first, the other is nearly so
+      // (taking turns), where the older pool used to take every slot until full
+      const [first, other] = await eventually('a pool refilled', async () => {
+        const [a, b] = [await statusOf(older.id), await statusOf(newer.id)];
+        if (a.ready === 3) return [a, b];
+        if (b.ready === 3) return [b, a];
+        return undefined;
+      });
+      expect(first.ready).toBe(3);
+      expect(other.ready).toBeGreaterThanOrEqual(2);
+      await readyCount(other.templateId, 3);
+    } finally {
+      for (const t of [older, newer]) await prespawn.deleteTemplate({ id: t.id }, as(admin));
+      schedulerEnv = {};
+      await schedulerService.stop();
+      await schedulerService.start();
     }
   });
 

@@ -19,8 +19,8 @@ export async function schedulerStack(options: {
   natsUrl: string;
   serverName: string;
   heartbeatMs: number;
-  /** More scheduler settings (e.g. the prespawn pool manager's). */
-  schedulerEnv?: Record<string, string>;
+  /** More scheduler settings (e.g. the prespawn pool manager's), read at every start. */
+  schedulerEnv?: () => Record<string, string>;
   /** More agent settings, read at every start (a suite may restart the agent with others). */
   agentEnv?: () => Record<string, string>;
 }): Promise<SchedulerStack> {
@@ -42,7 +42,7 @@ export async function schedulerStack(options: {
       HOODY_SCHEDULER_HEARTBEAT_MS: String(options.heartbeatMs),
       HOODY_SCHEDULER_RECONCILE_MS: '1000',
       HOODY_SCHEDULER_TRUST_LOCAL_AGENTS: 'true',
-      ...options.schedulerEnv,
+      ...options.schedulerEnv?.(),
     })),
     authAddress: `127.0.0.1:${authPort}`,
     schedulerAddress: `127.0.0.1:${schedulerPort}`,
