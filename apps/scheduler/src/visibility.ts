@@ -41,14 +41,16 @@ export const visibility = {
   },
 
   /**
-   * Containers the principal sees, over `containers c` (lists and single reads alike): those of
-   * their projects, and the warm ones of their prespawn templates (realm-less until claimed).
+   * Containers the principal sees, over `containers c` (lists and single reads alike), not deleted:
+   * those of their projects, and the warm ones of their prespawn templates (realm-less until
+   * claimed). Each branch of the OR says `status != 'deleted'` itself, or SQLite cannot use the
+   * partial indexes of live containers and reads every container of the platform.
    */
   containers(principal: common.Principal): Scope {
     const realms = realmVisibleSql(principal, 'c.realm_ids');
     return {
-      sql: `(c.project_id IN (SELECT id FROM projects WHERE user_id = ? AND deleted = 0)
-             OR (c.project_id = '' AND c.template_id IN (SELECT id FROM templates WHERE owner_id = ?))) AND ${realms.sql}`,
+      sql: `((c.project_id IN (SELECT id FROM projects WHERE user_id = ? AND deleted = 0) AND c.status != 'deleted')
+             OR (c.project_id = '' AND c.status != 'deleted' AND c.template_id IN (SELECT id FROM templates WHERE owner_id = ?))) AND ${realms.sql}`,
       params: [principal.userId, principal.userId, ...realms.params],
     };
   },

@@ -27,6 +27,7 @@ export const schedulerProjection: SqliteProjection = {
       CREATE TABLE IF NOT EXISTS projects (
         id TEXT PRIMARY KEY, user_id TEXT NOT NULL, alias TEXT NOT NULL, max_containers INTEGER,
         realm_ids TEXT NOT NULL, deleted INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL);
+      CREATE INDEX IF NOT EXISTS projects_user ON projects (user_id);
       CREATE TABLE IF NOT EXISTS pools (id TEXT PRIMARY KEY, owner_id TEXT NOT NULL, settings TEXT NOT NULL, deleted INTEGER NOT NULL DEFAULT 0);
       CREATE TABLE IF NOT EXISTS pool_members (
         pool_id TEXT NOT NULL, user_id TEXT NOT NULL, role TEXT NOT NULL, status TEXT NOT NULL, PRIMARY KEY (pool_id, user_id));
@@ -34,7 +35,7 @@ export const schedulerProjection: SqliteProjection = {
         id TEXT PRIMARY KEY, name TEXT NOT NULL, owner_id TEXT NOT NULL, pool_id TEXT,
         agent_url TEXT NOT NULL, specs TEXT NOT NULL, max_containers INTEGER NOT NULL, agent_secret_hash TEXT,
         status TEXT NOT NULL, last_seen_at TEXT, orphans TEXT NOT NULL DEFAULT '[]', orphans_at TEXT,
-        created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+        containers_used INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
       CREATE UNIQUE INDEX IF NOT EXISTS servers_name ON servers (name);
       CREATE TABLE IF NOT EXISTS containers (
         id TEXT PRIMARY KEY, project_id TEXT NOT NULL, server_id TEXT NOT NULL, name TEXT NOT NULL,
@@ -49,7 +50,7 @@ export const schedulerProjection: SqliteProjection = {
         id TEXT PRIMARY KEY, owner_id TEXT NOT NULL, default_for_server_id TEXT, settings TEXT NOT NULL,
         state TEXT NOT NULL, degraded_reason TEXT, generation INTEGER NOT NULL, claimed INTEGER NOT NULL DEFAULT 0,
         created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
-      CREATE INDEX IF NOT EXISTS templates_owner ON templates (owner_id, created_at) WHERE state != 'deleted';
+      CREATE INDEX IF NOT EXISTS templates_owner ON templates (owner_id, created_at);
       CREATE INDEX IF NOT EXISTS templates_live ON templates (created_at, id) WHERE state != 'deleted';
       CREATE INDEX IF NOT EXISTS templates_default ON templates (default_for_server_id) WHERE default_for_server_id IS NOT NULL;
       CREATE INDEX IF NOT EXISTS containers_project ON containers (project_id, created_at) WHERE status != 'deleted';
@@ -155,7 +156,7 @@ export const schedulerProjection: SqliteProjection = {
       }
       case 'ContainerClaimed': {
         const { projectId, settings: s, claimedAt } = event.data;
-        run(db, 'UPDATE templates SET claimed = claimed + 1 WHERE id = (SELECT template_id FROM containers WHERE id = ?)', id);
+        run(db, 'UPDATE templates SET claimed = claimed + 1 WHERE id = (SELECT template_id FROM containers WHERE id = ? AND claimed_at IS NULL)', id);
         return run(
           db,
           `UPDATE containers SET project_id = ?, name = ?, color = ?, autostart = ?, environment_vars = ?, comment = ?, realm_ids = ?,
@@ -236,25 +237,31 @@ function insertContainer(
   c: { id: string; projectId: string; serverId: string; settings: ContainerSettings; spec: ContainerSpec; at: string; status: string; template: { templateId: string; generation: number } | null },
 ): void {
   const { settings: s, spec: p } = c;
-  run(
+  const inserted = cachedStatement(
     db,
     `INSERT OR IGNORE INTO containers (id, project_id, server_id, name, color, container_image, hoody_kit, dev_kit, autostart, ramdisk,
        prespawn, bypass_prespawn, cpu, memory, environment_vars, comment, realm_ids, status, template_id, template_generation, status_changed_at, created_at, updated_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(
     c.id, c.projectId, c.serverId, s.name, s.color, p.containerImage, +p.hoodyKit, +p.devKit, +s.autostart, +p.ramdisk,
     +(c.template !== null), +p.bypassPrespawn, p.cpu, p.memory, JSON.stringify(s.environmentVars), s.comment, JSON.stringify(s.realmIds),
     c.status, c.template?.templateId ?? null, c.template?.generation ?? null, c.at, c.at, c.at,
-  );
+  ).changes;
+  if (inserted > 0) run(db, 'UPDATE servers SET containers_used = containers_used + 1 WHERE id = ?', c.serverId);
 }
 
 /** A status change: the container's status, and one status log entry timed against the previous change. */
 function moved(db: Database.Database, recorded: RecordedEvent, containerId: string, event: ContainerEvent): void {
   const t = transitionOf(event);
   if (!t) return;
-  const row = cachedStatement(db, 'SELECT status_changed_at FROM containers WHERE id = ?').get(containerId) as { status_changed_at: string } | undefined;
+  const row = cachedStatement(db, 'SELECT status, server_id, status_changed_at FROM containers WHERE id = ?').get(containerId) as
+    | { status: string; server_id: string; status_changed_at: string }
+    | undefined;
   if (!row) return;
   logTransition(db, recorded, containerId, row.status_changed_at);
   run(db, 'UPDATE containers SET status = ?, status_changed_at = ?, updated_at = ? WHERE id = ?', t.to, t.at, t.at, containerId);
+  // A server's containers are counted as they come and go, not by reading them all
+  if (t.to === 'deleted' && row.status !== 'deleted') run(db, 'UPDATE servers SET containers_used = containers_used - 1 WHERE id = ?', row.server_id);
 }
 
 function logTransition(db: Database.Database, recorded: RecordedEvent, containerId: string, previousAt: string | null): void {

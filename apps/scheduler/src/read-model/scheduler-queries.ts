@@ -100,7 +100,7 @@ export interface ContainerFilter {
 const CONTAINER_SORT: Record<string, string> = { id: 'c.id', name: 'c.name', status: 'c.status', created_at: 'c.created_at', updated_at: 'c.updated_at' };
 const SERVER_SORT: Record<string, string> = { id: 's.id', name: 's.name', status: 's.status', last_seen_at: 's.last_seen_at', created_at: 's.created_at' };
 const CONTAINER_SELECT = `SELECT c.*, s.name AS server_name FROM containers c LEFT JOIN servers s ON s.id = c.server_id`;
-const SERVER_SELECT = `SELECT s.*, (SELECT COUNT(*) FROM containers c WHERE c.server_id = s.id AND c.status != 'deleted') AS containers_used,
+const SERVER_SELECT = `SELECT s.*,
   (SELECT json_extract(t.settings, '$.minReady') FROM templates t WHERE t.default_for_server_id = s.id AND t.state != 'deleted') AS prespawn_count FROM servers s`;
 
 /** Reads of the scheduler's read model. Callers apply visibility (see visibility.ts) through the scopes they pass. */
@@ -197,7 +197,8 @@ export class SchedulerQueries {
 
   /** Containers in scope, not deleted, on one server. */
   visibleContainersOn(serverId: string, scope: Scope): number {
-    return (this.sql(`SELECT COUNT(*) AS n FROM containers c WHERE c.server_id = ? AND c.status != 'deleted' AND ${scope.sql}`).get(serverId, ...scope.params) as { n: number }).n;
+    // `+` keeps SQLite off the server's index: it counts from the caller's own containers (the scope), fewer than the server's.
+    return (this.sql(`SELECT COUNT(*) AS n FROM containers c WHERE +c.server_id = ? AND ${scope.sql}`).get(serverId, ...scope.params) as { n: number }).n;
   }
 
   /** Per realm, how many containers in scope (not deleted) carry it. */
@@ -237,9 +238,9 @@ export class SchedulerQueries {
     return this.sql(
       `SELECT COUNT(*) AS containers, COALESCE(SUM(c.cpu), 0) AS cpu, COALESCE(SUM(c.memory), 0) AS memory
        FROM containers c JOIN servers s ON s.id = c.server_id
-       WHERE s.pool_id = ? AND s.owner_id != ? AND c.status != 'deleted'
-         AND (c.project_id IN (SELECT id FROM projects WHERE user_id = ?)
-           OR (c.project_id = '' AND c.status != 'deleting' AND c.template_id IN (SELECT id FROM templates WHERE owner_id = ?)))`,
+       WHERE s.pool_id = ? AND s.owner_id != ?
+         AND ((c.project_id IN (SELECT id FROM projects WHERE user_id = ?) AND c.status != 'deleted')
+           OR (c.project_id = '' AND c.status != 'deleted' AND c.status != 'deleting' AND c.template_id IN (SELECT id FROM templates WHERE owner_id = ?)))`,
     ).get(poolId, userId, userId, userId) as { containers: number; cpu: number; memory: number };
   }
 
@@ -294,7 +295,7 @@ function toServer(r: Record<string, unknown>): ServerRow {
     lastSeenAt: (r.last_seen_at as string | null) ?? null,
     orphans: JSON.parse(r.orphans as string),
     orphansAt: (r.orphans_at as string | null) ?? null,
-    containersUsed: (r.containers_used as number | undefined) ?? 0,
+    containersUsed: r.containers_used as number,
     prespawnCount: (r.prespawn_count as number | null | undefined) ?? 0,
     createdAt: r.created_at as string,
     updatedAt: r.updated_at as string,
