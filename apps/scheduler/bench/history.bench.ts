@@ -31,7 +31,8 @@ const NAME_USES = Number(process.env.BENCH_NAME_USES ?? 10_000);
 const OTHERS = 50;
 const OTHERS_LIVE = 40;
 const LIVE = 10;
-const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 200);
+const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 20);
+const RUN_MS = 500;
 
 const home = mkdtempSync(join(tmpdir(), 'hoody-bench-history-'));
 const db = openReadModelDatabase(home, 'scheduler');
@@ -135,9 +136,14 @@ function time(): Record<string, number> {
   const out: Record<string, number> = {};
   for (const [name, path] of Object.entries(paths)) {
     for (let i = 0; i < 20; i++) path();
+    // at least SAMPLES runs and RUN_MS of them: a path of microseconds needs many to be told from noise
     const t0 = performance.now();
-    for (let i = 0; i < SAMPLES; i++) path();
-    out[name] = +((performance.now() - t0) / SAMPLES).toFixed(4);
+    let runs = 0;
+    while (runs < SAMPLES || performance.now() - t0 < RUN_MS) {
+      path();
+      runs++;
+    }
+    out[name] = +((performance.now() - t0) / runs).toFixed(4);
   }
   return out;
 }
