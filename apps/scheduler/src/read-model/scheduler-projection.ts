@@ -19,7 +19,7 @@ export const statusLogId = (eventId: string) => createHash('sha256').update(even
  */
 export const schedulerProjection: SqliteProjection = {
   name: 'scheduler',
-  version: 5,
+  version: 6,
   filter: { streamPrefixes: READ_MODEL_STREAM_PREFIXES },
   setup(db) {
     db.exec(`
@@ -119,12 +119,13 @@ export const schedulerProjection: SqliteProjection = {
       // ---- servers -------------------------------------------------------------------------------
       case 'ServerRegistered': {
         const d = event.data;
+        // counted once here, in case containers came first; kept as they come and go from then on
         return run(
           db,
-          `INSERT OR IGNORE INTO servers (id, name, owner_id, pool_id, agent_url, specs, max_containers, agent_secret_hash, status, last_seen_at, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'online', ?, ?, ?)`,
+          `INSERT OR IGNORE INTO servers (id, name, owner_id, pool_id, agent_url, specs, max_containers, agent_secret_hash, status, last_seen_at, containers_used, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'online', ?, (SELECT COUNT(*) FROM containers WHERE server_id = ? AND status != 'deleted'), ?, ?)`,
           id, d.name, d.ownerId, d.poolId, d.agent.agentUrl, JSON.stringify(d.agent.specs), d.agent.maxContainers, d.agentSecretHash,
-          d.registeredAt, d.registeredAt, d.registeredAt,
+          d.registeredAt, id, d.registeredAt, d.registeredAt,
         );
       }
       case 'ServerAgentUpdated': {
@@ -261,7 +262,8 @@ function moved(db: Database.Database, recorded: RecordedEvent, containerId: stri
   logTransition(db, recorded, containerId, row.status_changed_at);
   run(db, 'UPDATE containers SET status = ?, status_changed_at = ?, updated_at = ? WHERE id = ?', t.to, t.at, t.at, containerId);
   // A server's containers are counted as they come and go, not by reading them all
-  if (t.to === 'deleted' && row.status !== 'deleted') run(db, 'UPDATE servers SET containers_used = containers_used - 1 WHERE id = ?', row.server_id);
+  const change = (t.to === 'deleted' ? 0 : 1) - (row.status === 'deleted' ? 0 : 1);
+  if (change !== 0) run(db, 'UPDATE servers SET containers_used = containers_used + ? WHERE id = ?', change, row.server_id);
 }
 
 function logTransition(db: Database.Database, recorded: RecordedEvent, containerId: string, previousAt: string | null): void {
