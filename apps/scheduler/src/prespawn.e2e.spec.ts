@@ -308,6 +308,12 @@ describe('prespawn: warm containers on a real engine, claimed through the schedu
       await readyCount(newer.id, 3);
       const claims = await Promise.all([0.5, 0.5, 0.5, 0.25, 0.25, 0.25].map((memory, i) => create(`slots-${i}`, { memory })));
       expect(claims.map((c) => c.container?.prespawn)).toEqual([true, true, true, true, true, true]);
+      // a status shows the pool manager's last look: first one that saw both pools emptied (a look
+      // between the claims saw one emptied and the other still full)
+      await eventually('a look after the claims', async () => {
+        const [a, b] = [await statusOf(older.id), await statusOf(newer.id)];
+        return a.ready < 3 && b.ready < 3 ? true : undefined;
+      });
       // one warm-up at a time on the server: whichever pool is full first, the other is nearly so
       // (taking turns), where the older pool used to take every slot until full
       const [first, other] = await eventually('a pool refilled', async () => {
