@@ -1,6 +1,6 @@
-import { CommandRejected, fold } from '@hoody/decider';
+import { CommandRejected } from '@hoody/decider';
 import type { EventMetadata, EventStore } from '@hoody/event-store';
-import { createCommandHandler, NameReservations, type ProjectionRunner } from '@hoody/eventsourcing';
+import { createCommandHandler, NameReservations, readState, type ProjectionRunner } from '@hoody/eventsourcing';
 import {
   CONTAINER_NAME_PATTERN,
   containerDecider,
@@ -131,9 +131,7 @@ export class SchedulerCommands {
 
   /** The container's state folded from its stream: what a command will be decided against. */
   async containerState(containerId: string): Promise<ContainerState> {
-    const events: ContainerEvent[] = [];
-    for await (const e of this.store.readStream(streams.container(containerId))) events.push({ type: e.type, data: e.data } as ContainerEvent);
-    return fold(containerDecider, events);
+    return (await readState(this.store, streams.container(containerId), containerDecider)).state;
   }
 
   /** A rename reserves the new name first and releases the old one after. */
@@ -174,9 +172,7 @@ export class SchedulerCommands {
   }
 
   async joinToken(tokenId: string): Promise<JoinTokenState> {
-    const events = [];
-    for await (const e of this.store.readStream(streams.joinToken(tokenId))) events.push({ type: e.type, data: e.data } as Parameters<typeof joinTokenDecider.evolve>[1]);
-    return fold(joinTokenDecider, events);
+    return (await readState(this.store, streams.joinToken(tokenId), joinTokenDecider)).state;
   }
 
   /**

@@ -139,7 +139,6 @@ export class PrespawnQueries {
        ORDER BY t.default_for_server_id IS NULL DESC, c.status_changed_at, c.id LIMIT ?`,
     ).all(serverId, userId, spec.containerImage, +spec.hoodyKit, +spec.devKit, +spec.ramdisk, spec.cpu, spec.memory, limit) as Array<{ id: string; templateId: string }>;
   }
-
 }
 
 function toTemplate(r: Record<string, unknown>): TemplateRow {
