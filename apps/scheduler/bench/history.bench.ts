@@ -11,11 +11,15 @@
  *  2. a container's name is a stream of its own in the event store, and a name used again and
  *     again (a webhook handler created and deleted per call) grows it by two events a use. Times a
  *     name's reservation and release on the embedded store, for a new name and for one used
- *     NAME_USES times.
+ *     NAME_USES times;
+ *  3. a container's own stream grows with every start and stop, for as long as it lives. Times a
+ *     stop and a start through the command handler on the embedded store, for a new container and
+ *     for one stopped and started STATUS_CHANGES / 2 times before: the first command of a process
+ *     (which folds the stream whole) and the ones after it (which fold only what was appended since).
  * Target: every path within 2× of its time without history. Last line: one JSON object of the figures.
  */
 import { openEmbeddedEventStore, type RecordedEvent } from '@hoody/event-store';
-import { NameReservations, openReadModelDatabase } from '@hoody/eventsourcing';
+import { createCommandHandler, NameReservations, openReadModelDatabase } from '@hoody/eventsourcing';
 import { randomUUID } from 'node:crypto';
 import { containerDecider, type ContainerCommand, type ContainerSpec } from '@hoody/scheduler-domain';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -28,6 +32,7 @@ import { visibility } from '../src/visibility';
 
 const HISTORY = Number(process.env.BENCH_HISTORY ?? 100_000);
 const NAME_USES = Number(process.env.BENCH_NAME_USES ?? 10_000);
+const STATUS_CHANGES = Number(process.env.BENCH_STATUS_CHANGES ?? 10_000);
 const OTHERS = 50;
 const OTHERS_LIVE = 40;
 const LIVE = 10;
@@ -178,6 +183,54 @@ async function nameReuse(): Promise<{ fresh: number; used: number; buildS: numbe
   return { fresh, used: usedMs, buildS };
 }
 
+/** A stop and a start through the command handler, on a new container and on one with STATUS_CHANGES status changes behind it. */
+async function longContainer(): Promise<{ fresh: number; longFirst: number; longAfter: number; buildS: number }> {
+  const path = join(home, 'containers.db');
+  let store = openEmbeddedEventStore({ path });
+  const write = async (id: string, commands: Array<(id: string) => ContainerCommand>) => {
+    let state = containerDecider.initialState;
+    const events = [];
+    for (const command of commands) {
+      for (const e of containerDecider.decide(command(id), state)) {
+        events.push({ id: randomUUID(), type: e.type, data: e.data });
+        state = containerDecider.evolve(state, e);
+      }
+    }
+    for (let i = 0; i < events.length; i += 500) await store.append(`container-${id}`, events.slice(i, i + 500));
+  };
+  const stop = () => ({ type: 'StopContainer', ...acting() }) as const;
+  const start = () => ({ type: 'StartContainer', ...acting() }) as const;
+  const t0 = performance.now();
+  await write('long', [cold, provisioned, ...Array.from({ length: STATUS_CHANGES / 2 }, () => [stop, start]).flat()]);
+  const buildS = (performance.now() - t0) / 1000;
+  for (let i = 0; i < 40; i++) await write(`new-${i}`, [cold, provisioned]);
+  const cycle = async (id: string) => {
+    const handle = createCommandHandler(store, containerDecider);
+    await handle(`container-${id}`, stop());
+    await handle(`container-${id}`, start());
+  };
+  const timed = async (next: (i: number) => string) => {
+    for (let i = 0; i < 20; i++) await cycle(next(i));
+    const began = performance.now();
+    for (let i = 0; i < SAMPLES; i++) await cycle(next(20 + (i % 20)));
+    return +((performance.now() - began) / SAMPLES).toFixed(4);
+  };
+  const fresh = await timed((i) => `new-${i}`);
+  const longAfter = await timed(() => 'long');
+  // a process's first command on it: a store opened anew has folded nothing yet
+  const firsts: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    await store.close();
+    store = openEmbeddedEventStore({ path });
+    const began = performance.now();
+    await cycle('long');
+    firsts.push(performance.now() - began);
+  }
+  await store.close();
+  const longFirst = +firsts.sort((a, b) => a - b)[2].toFixed(4);
+  return { fresh, longFirst, longAfter, buildS };
+}
+
 async function main(): Promise<void> {
   const fresh = time();
   const built = performance.now();
@@ -199,6 +252,7 @@ async function main(): Promise<void> {
   const long = time();
   db.close();
   const name = await nameReuse();
+  const commanded = await longContainer();
   rmSync(home, { recursive: true, force: true });
 
   const mark = (ratio: number) => (ratio <= 2 ? '✓' : '✗ (target ≤ 2×)');
@@ -212,8 +266,14 @@ async function main(): Promise<void> {
   }
   const nameRatio = +(name.used / name.fresh).toFixed(2);
   console.log(`a container's name reserved and released: a new name ${name.fresh.toFixed(3)} ms, a name used ${NAME_USES} times before (${2 * NAME_USES} events, appended in ${name.buildS.toFixed(1)} s) ${name.used.toFixed(3)} ms: ${nameRatio}× ${mark(nameRatio)}`);
+  const longRatio = +(commanded.longAfter / commanded.fresh).toFixed(2);
+  console.log(
+    `a container stopped and started: a new one ${commanded.fresh.toFixed(3)} ms; one with ${STATUS_CHANGES} status changes before (appended in ${commanded.buildS.toFixed(1)} s) ${commanded.longAfter.toFixed(3)} ms: ${longRatio}× ${mark(longRatio)}; ` +
+      `its first command in a process, which folds the stream whole, ${commanded.longFirst.toFixed(3)} ms`,
+  );
   console.log(
     JSON.stringify({
+      long_container: { status_changes: STATUS_CHANGES, new_ms: commanded.fresh, long_ms: commanded.longAfter, long_first_in_process_ms: commanded.longFirst, ratio: longRatio },
       read_model: { history: HISTORY, others: OTHERS, others_live: OTHERS_LIVE, live: LIVE, new_server_ms: fresh, after_history_ms: long, ratio: ratios },
       name_reuse: { uses: NAME_USES, new_name_ms: name.fresh, used_name_ms: name.used, ratio: nameRatio },
     }),

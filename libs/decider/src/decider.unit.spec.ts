@@ -48,4 +48,18 @@ describe('given/when/then', () => {
       { type: 'Closed', data: {} },
     ]).thenState({ status: 'closed', name: 'front' });
   });
+
+  it('fails a decider that changes the state it is given: command handlers share states between commands', () => {
+    const mutating: typeof door = {
+      ...door,
+      evolve: (state, event) => {
+        if (event.type === 'Closed') {
+          state.status = 'closed';
+          return state;
+        }
+        return door.evolve(state, event);
+      },
+    };
+    expect(() => given(mutating, [{ type: 'Opened', data: { name: 'front' } }, { type: 'Closed', data: {} }])).toThrow(TypeError);
+  });
 });

@@ -1,5 +1,5 @@
 import { deepStrictEqual, fail } from 'node:assert';
-import { CommandRejected, fold, type Decider, type DomainEvent } from './decider';
+import { CommandRejected, type Decider, type DomainEvent } from './decider';
 
 /**
  * Decider tests read as specifications:
@@ -8,7 +8,9 @@ import { CommandRejected, fold, type Decider, type DomainEvent } from './decider
  *     .then([{ type: 'Incremented', data: { by: 2 } }]);
  */
 export function given<C, E extends DomainEvent, S>(decider: Decider<C, E, S>, history: E[]) {
-  const state = fold(decider, history);
+  // Frozen at every step: a decider that mutates a state fails here rather than corrupting the
+  // states command handlers share between commands.
+  const state = history.reduce((s, e) => deepFreeze(decider.evolve(s, e)), deepFreeze(decider.initialState));
   return {
     when(command: C) {
       const run = () => decider.decide(command, state);
@@ -32,4 +34,12 @@ export function given<C, E extends DomainEvent, S>(decider: Decider<C, E, S>, hi
       deepStrictEqual(state, expected);
     },
   };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
 }

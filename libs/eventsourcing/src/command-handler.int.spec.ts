@@ -3,7 +3,7 @@ import { openEmbeddedEventStore, type EventStore } from '@hoody/event-store';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConcurrencyExhaustedError, createCommandHandler, decideTogether } from './command-handler';
+import { ConcurrencyExhaustedError, createCommandHandler, decideTogether, readState } from './command-handler';
 import { withSequentialAppends } from './testing/sequential-appends';
 
 // A concert with limited seats: the case where a lost update would be visible (overbooking).
@@ -137,4 +137,57 @@ describe('command handler on the embedded store', () => {
       expect(seat).toMatchObject({ state: { reserved: ['someone-else', 'ann'] }, revision: 1 });
     });
   });
+
+  describe('a long stream (an aggregate commanded for months)', () => {
+    // A guestbook counts how many events each command folds.
+    let folded = 0;
+    type Sign = { type: 'Sign'; by: string };
+    const guestbook: Decider<Sign, { type: 'Signed'; data: { by: string } }, { signatures: string[] }> = {
+      initialState: { signatures: [] },
+      decide: (command) => [{ type: 'Signed', data: { by: command.by } }],
+      evolve: (state, event) => {
+        folded++;
+        return { signatures: [...state.signatures, event.data.by] };
+      },
+    };
+    const signatures = (n: number, from = 0) => Array.from({ length: n }, (_, i) => ({ type: 'Signed', data: { by: `guest-${from + i}` } }));
+
+    it('given 500 events, the first command folds them all and the next ones fold only what was appended since, by this process or another', async () => {
+      await store.append('guestbook-1', signatures(500));
+      const handle = createCommandHandler(store, guestbook);
+      folded = 0;
+      await handle('guestbook-1', { type: 'Sign', by: 'ann' });
+      expect(folded).toBeGreaterThanOrEqual(500);
+
+      folded = 0;
+      const second = await handle('guestbook-1', { type: 'Sign', by: 'bob' });
+      expect(folded).toBeLessThanOrEqual(2);
+      expect(second.state.signatures.slice(-2)).toEqual(['ann', 'bob']);
+
+      // another process writes to the same store
+      const other = openEmbeddedEventStore({ path: join(dir, 'events.db') });
+      await other.append('guestbook-1', signatures(3, 500));
+      await other.close();
+      folded = 0;
+      const third = await handle('guestbook-1', { type: 'Sign', by: 'cat' });
+      expect(folded).toBeLessThanOrEqual(5);
+      const whole = openEmbeddedEventStore({ path: join(dir, 'events.db') });
+      const { state, revision } = await readState(whole, 'guestbook-1', guestbook);
+      await whole.close();
+      expect(third.state).toEqual(state);
+      expect(third.revision).toBe(revision);
+      expect(state.signatures.slice(-5)).toEqual(['bob', 'guest-500', 'guest-501', 'guest-502', 'cat']);
+    });
+
+    it('given concurrent commands on a long stream, each decides on the whole stream: none is lost', async () => {
+      await store.append('guestbook-2', signatures(300));
+      const handle = createCommandHandler(store, guestbook, { maxAttempts: 50, backoffMs: 1 });
+      await handle('guestbook-2', { type: 'Sign', by: 'first' });
+      await Promise.all(Array.from({ length: 10 }, (_, i) => handle('guestbook-2', { type: 'Sign', by: `fan-${i}` })));
+      const { state } = await readState(store, 'guestbook-2', guestbook);
+      expect(state.signatures).toHaveLength(311);
+      expect(new Set(state.signatures.slice(301))).toEqual(new Set(Array.from({ length: 10 }, (_, i) => `fan-${i}`)));
+    });
+  });
 });
+

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Decider, DomainEvent } from '@hoody/decider';
-import { WrongExpectedRevisionError, type AppendResult, type EventMetadata, type EventStore } from '@hoody/event-store';
+import { WrongExpectedRevisionError, type AppendResult, type EventMetadata, type EventStore, type RecordedEvent } from '@hoody/event-store';
+import { foldedStates, rememberFolded, type FoldedState } from './folded-states';
 
 export interface CommandHandlerOptions {
   /** Attempts before a conflict is given up (default 5). */
@@ -68,11 +69,11 @@ export async function decideTogether<const T extends readonly AnyStep[]>(
   const maxAttempts = options.maxAttempts ?? 5;
   const backoffMs = options.backoffMs ?? 2;
   // Step index → what it wrote in an earlier attempt (only on a store without multi-stream atomicity).
-  const done = new Map<number, Decided & { result: AppendResult }>();
+  const done = new Map<number, Decided & { eventIds: string[]; result: AppendResult }>();
   for (let attempt = 1; ; attempt++) {
     const decided: Decided[] = [];
     for (const [i, step] of steps.entries()) decided.push(done.get(i) ?? (await decide(store, step)));
-    const writing = decided.filter((d) => d.events.length > 0 && !done.has(decided.indexOf(d)));
+    const writing = decided.flatMap((d, step) => (d.events.length > 0 && !done.has(step) ? [{ ...d, step, eventIds: d.events.map(() => randomUUID()) }] : []));
     try {
       const appended =
         writing.length === 0
@@ -80,24 +81,23 @@ export async function decideTogether<const T extends readonly AnyStep[]>(
           : await store.appendToStreams(
               writing.map((d) => ({
                 streamId: d.streamId,
-                events: d.events.map((e) => ({ id: randomUUID(), type: e.type, data: e.data, metadata: context.metadata })),
+                events: d.events.map((e, k) => ({ id: d.eventIds[k], type: e.type, data: e.data, metadata: context.metadata })),
                 expectedRevision: d.revision,
               })),
             );
       return decided.map((d, i) => {
-        const result = done.get(i)?.result ?? appended[writing.indexOf(d)];
-        if (!result) return { events: d.events, state: d.state, revision: d.revision };
-        const step = steps[i];
-        return {
-          events: d.events,
-          state: d.events.reduce((s, e) => step.decider.evolve(s, e), d.state),
-          revision: result.nextExpectedRevision,
-          position: result.position,
-        };
+        const k = writing.findIndex((w) => w.step === i);
+        const written = done.get(i) ?? (k >= 0 ? { ...writing[k], result: appended[k] } : undefined);
+        if (!written) return { events: d.events, state: d.state, revision: d.revision };
+        const { decider } = steps[i];
+        const state = d.events.reduce((s, e) => decider.evolve(s, e), d.state);
+        const revision = written.result.nextExpectedRevision;
+        if (!decider.lastEventIsState) rememberFolded(foldedStates(store, decider), d.streamId, { state, revision, eventId: written.eventIds[written.eventIds.length - 1] });
+        return { events: d.events, state, revision, position: written.result.position };
       }) as { [K in keyof T]: ResultOf<T[K]> };
     } catch (error) {
       if (!(error instanceof WrongExpectedRevisionError)) throw error;
-      error.appendedBefore.forEach((result, k) => done.set(decided.indexOf(writing[k]), { ...writing[k], result }));
+      error.appendedBefore.forEach((result, k) => done.set(writing[k].step, { ...writing[k], result }));
       if (attempt >= maxAttempts) throw new ConcurrencyExhaustedError(error.streamId, attempt);
       await sleep(backoffMs * 2 ** (attempt - 1) * (0.5 + Math.random()));
     }
@@ -116,20 +116,48 @@ async function decide(store: EventStore, { streamId, decider, command }: AnyStep
   return { streamId, state, revision, events: decider.decide(command, state) as DomainEvent[] };
 }
 
-/** A stream's state and revision: its events folded, or only its last one when that is the state (Decider.lastEventIsState). */
+/**
+ * A stream's state and revision: its events folded, from the state this process folded last when it
+ * has one (foldedStates), or only its last event when that is the state (Decider.lastEventIsState).
+ */
 export async function readState<S>(
   store: EventStore,
   streamId: string,
   decider: Pick<Decider<unknown, DomainEvent, S>, 'initialState' | 'evolve' | 'lastEventIsState'>,
 ): Promise<{ state: S; revision: number | 'no_stream' }> {
-  let state = decider.initialState;
-  let revision: number | 'no_stream' = 'no_stream';
-  const events = decider.lastEventIsState ? store.readStream(streamId, { direction: 'backwards', maxCount: 1 }) : store.readStream(streamId);
+  if (decider.lastEventIsState) return foldEvents(store.readStream(streamId, { direction: 'backwards', maxCount: 1 }), decider, decider.initialState, 'no_stream');
+  const states = foldedStates(store, decider);
+  const known = states.get(streamId);
+  const resumed = known && (await resume(store, streamId, decider, known));
+  const folded = resumed ?? (await foldEvents(store.readStream(streamId), decider, decider.initialState, 'no_stream'));
+  if (folded.revision !== 'no_stream') rememberFolded(states, streamId, { state: folded.state, revision: folded.revision, eventId: folded.lastEventId });
+  return { state: folded.state, revision: folded.revision };
+}
+
+/** The stream folded on from a state folded before, or undefined when the event it ended with is no longer there. */
+async function resume<S>(store: EventStore, streamId: string, decider: Pick<Decider<unknown, DomainEvent, S>, 'evolve'>, known: FoldedState) {
+  const events = store.readStream(streamId, { fromRevision: known.revision })[Symbol.asyncIterator]();
+  const first = await events.next();
+  if (first.done || first.value.revision !== known.revision || first.value.id !== known.eventId) {
+    await events.return?.();
+    return undefined;
+  }
+  return foldEvents({ [Symbol.asyncIterator]: () => events }, decider, known.state as S, known.revision, known.eventId);
+}
+
+async function foldEvents<S>(
+  events: AsyncIterable<RecordedEvent>,
+  decider: Pick<Decider<unknown, DomainEvent, S>, 'evolve'>,
+  state: S,
+  revision: number | 'no_stream',
+  lastEventId = '',
+): Promise<{ state: S; revision: number | 'no_stream'; lastEventId: string }> {
   for await (const recorded of events) {
     state = decider.evolve(state, { type: recorded.type, data: recorded.data });
     revision = recorded.revision;
+    lastEventId = recorded.id;
   }
-  return { state, revision };
+  return { state, revision, lastEventId };
 }
 
 /** decideTogether for one aggregate: `handle(streamId, command)`. */

@@ -11,7 +11,7 @@ const idOf = (streamId: string) => streamId.slice(streamId.indexOf('-') + 1);
 /** Users, tokens, projects and server pools as the API shows them; rebuilt from the store at will. */
 export const authProjection: SqliteProjection = {
   name: 'auth',
-  version: 2,
+  version: 3,
   filter: { streamPrefixes: AUTH_STREAM_PREFIXES },
   setup(db) {
     db.exec(`
@@ -23,12 +23,12 @@ export const authProjection: SqliteProjection = {
         id TEXT PRIMARY KEY, user_id TEXT NOT NULL, secret_hash TEXT NOT NULL, created_by_token_id TEXT,
         settings TEXT NOT NULL, revoked INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
       CREATE UNIQUE INDEX IF NOT EXISTS tokens_secret ON tokens (secret_hash);
-      CREATE INDEX IF NOT EXISTS tokens_user ON tokens (user_id, created_at);
+      CREATE INDEX IF NOT EXISTS tokens_user ON tokens (user_id, created_at) WHERE revoked = 0;
       CREATE TABLE IF NOT EXISTS projects (
         id TEXT PRIMARY KEY, user_id TEXT NOT NULL, alias TEXT NOT NULL, color TEXT, max_containers INTEGER,
         is_default INTEGER NOT NULL, realm_ids TEXT NOT NULL, deleted INTEGER NOT NULL DEFAULT 0,
         created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
-      CREATE INDEX IF NOT EXISTS projects_user ON projects (user_id, created_at);
+      CREATE INDEX IF NOT EXISTS projects_user ON projects (user_id, created_at) WHERE deleted = 0;
       CREATE TABLE IF NOT EXISTS pools (
         id TEXT PRIMARY KEY, owner_id TEXT NOT NULL, name TEXT NOT NULL, description TEXT, settings TEXT NOT NULL,
         deleted INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
