@@ -44,3 +44,12 @@ export function fold<Event extends DomainEvent, State>(decider: Pick<Decider<nev
 export function assertNever(value: never): never {
   throw new Error(`unhandled case: ${JSON.stringify(value)}`);
 }
+
+/** Freezes a value and everything in it (frozen parts are left as they are): a state that is shared must not change. */
+export function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
+}

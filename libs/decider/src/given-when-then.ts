@@ -1,5 +1,5 @@
 import { deepStrictEqual, fail } from 'node:assert';
-import { CommandRejected, type Decider, type DomainEvent } from './decider';
+import { CommandRejected, deepFreeze, type Decider, type DomainEvent } from './decider';
 
 /**
  * Decider tests read as specifications:
@@ -36,10 +36,3 @@ export function given<C, E extends DomainEvent, S>(decider: Decider<C, E, S>, hi
   };
 }
 
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const inner of Object.values(value)) deepFreeze(inner);
-  }
-  return value;
-}

@@ -188,6 +188,34 @@ describe('command handler on the embedded store', () => {
       expect(state.signatures).toHaveLength(311);
       expect(new Set(state.signatures.slice(301))).toEqual(new Set(Array.from({ length: 10 }, (_, i) => `fan-${i}`)));
     });
+
+    it('given a caller changes what a command returned or the objects it passed, then the next command still decides on what the store holds', async () => {
+      type Note = { text: string };
+      const notebook: Decider<{ type: 'Write'; note: Note }, { type: 'Written'; data: { note: Note } }, { notes: Note[] }> = {
+        initialState: { notes: [] },
+        decide: (command) => [{ type: 'Written', data: { note: command.note } }],
+        evolve: (state, event) => ({ notes: [...state.notes, event.data.note] }),
+      };
+      await store.append('notebook-1', Array.from({ length: 100 }, (_, i) => ({ type: 'Written', data: { note: { text: `old-${i}` } } })));
+      const handle = createCommandHandler(store, notebook);
+      await handle('notebook-1', { type: 'Write', note: { text: 'first' } });
+      const note = { text: 'as written' };
+      const written = await handle('notebook-1', { type: 'Write', note });
+      note.text = 'changed by the caller afterwards';
+      try {
+        written.state.notes.push({ text: 'pushed by the caller' });
+        written.state.notes[0].text = 'rewritten by the caller';
+      } catch {
+        // a kept state may refuse to change
+      }
+      const next = await handle('notebook-1', { type: 'Write', note: { text: 'next' } });
+      const whole = openEmbeddedEventStore({ path: join(dir, 'events.db') });
+      const { state } = await readState(whole, 'notebook-1', notebook);
+      await whole.close();
+      expect(next.state).toEqual(state);
+      expect(state.notes[0]).toEqual({ text: 'old-0' });
+      expect(state.notes.slice(-3)).toEqual([{ text: 'first' }, { text: 'as written' }, { text: 'next' }]);
+    });
   });
 });
 

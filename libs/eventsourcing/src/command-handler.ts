@@ -90,7 +90,8 @@ export async function decideTogether<const T extends readonly AnyStep[]>(
         const written = done.get(i) ?? (k >= 0 ? { ...writing[k], result: appended[k] } : undefined);
         if (!written) return { events: d.events, state: d.state, revision: d.revision };
         const { decider } = steps[i];
-        const state = d.events.reduce((s, e) => decider.evolve(s, e), d.state);
+        // folded from copies: the events' data holds the command's own objects, and the state may be kept
+        const state = d.events.reduce((s, e) => decider.evolve(s, structuredClone(e)), d.state);
         const revision = written.result.nextExpectedRevision;
         if (!decider.lastEventIsState) rememberFolded(foldedStates(store, decider), d.streamId, { state, revision, eventId: written.eventIds[written.eventIds.length - 1] });
         return { events: d.events, state, revision, position: written.result.position };
@@ -138,7 +139,7 @@ export async function readState<S>(
 async function resume<S>(store: EventStore, streamId: string, decider: Pick<Decider<unknown, DomainEvent, S>, 'evolve'>, known: FoldedState) {
   const events = store.readStream(streamId, { fromRevision: known.revision })[Symbol.asyncIterator]();
   const first = await events.next();
-  if (first.done || first.value.revision !== known.revision || first.value.id !== known.eventId) {
+  if (first.done || first.value.revision !== known.revision || first.value.id.toLowerCase() !== known.eventId.toLowerCase()) {
     await events.return?.();
     return undefined;
   }
