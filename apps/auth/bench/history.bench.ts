@@ -8,11 +8,7 @@
  * read models run. Target: every path within 2× of its time without history. Last line: one JSON
  * object of the figures.
  */
-import type { RecordedEvent } from '@hoody/event-store';
-import { openReadModelDatabase } from '@hoody/eventsourcing';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { benchReadModel, timePaths } from '@hoody/test-support';
 import { authProjection } from '../src/read-model/auth-projection';
 import { AuthQueries } from '../src/read-model/auth-queries';
 
@@ -23,12 +19,8 @@ const LIVE = 5;
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 20);
 const RUN_MS = 500;
 
-const home = mkdtempSync(join(tmpdir(), 'hoody-bench-auth-history-'));
-const db = openReadModelDatabase(home, 'auth');
-authProjection.setup(db);
-let position = 0;
-const apply = (streamId: string, type: string, data: unknown) =>
-  authProjection.apply(db, { id: `e${position}`, streamId, revision: 0, position: BigInt(++position), type, data, metadata: {}, createdAt: new Date() } as unknown as RecordedEvent);
+const readModel = benchReadModel(authProjection);
+const { db, apply } = readModel;
 
 const at = () => new Date().toISOString();
 const user = 'a0000000000000000000000a';
@@ -62,20 +54,7 @@ const paths: Record<string, () => unknown> = {
   project_realm_counts: () => queries.projectRealmCounts(user, everything),
 };
 
-function time(): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const [name, path] of Object.entries(paths)) {
-    for (let i = 0; i < 20; i++) path();
-    const t0 = performance.now();
-    let runs = 0;
-    while (runs < SAMPLES || performance.now() - t0 < RUN_MS) {
-      path();
-      runs++;
-    }
-    out[name] = +((performance.now() - t0) / runs).toFixed(4);
-  }
-  return out;
-}
+const time = () => timePaths(paths, { samples: SAMPLES, runMs: RUN_MS });
 
 function main(): void {
   const fresh = time();
@@ -96,8 +75,7 @@ function main(): void {
   })();
   const buildS = (performance.now() - built) / 1000;
   const long = time();
-  db.close();
-  rmSync(home, { recursive: true, force: true });
+  readModel.remove();
 
   const mark = (ratio: number) => (ratio <= 2 ? '✓' : '✗ (target ≤ 2×)');
   console.log(

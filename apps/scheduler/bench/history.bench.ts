@@ -20,12 +20,11 @@
  *     libs/eventsourcing/src/command-handler.ts.
  * Target: every path within 2× of its time without history. Last line: one JSON object of the figures.
  */
-import { openEmbeddedEventStore, type RecordedEvent } from '@hoody/event-store';
-import { createCommandHandler, NameReservations, openReadModelDatabase } from '@hoody/eventsourcing';
+import { openEmbeddedEventStore } from '@hoody/event-store';
+import { createCommandHandler, NameReservations } from '@hoody/eventsourcing';
 import { randomUUID } from 'node:crypto';
 import { containerDecider, type ContainerCommand, type ContainerSpec } from '@hoody/scheduler-domain';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { benchReadModel, timePaths } from '@hoody/test-support';
 import { join } from 'node:path';
 import { PrespawnQueries } from '../src/read-model/prespawn-queries';
 import { schedulerProjection } from '../src/read-model/scheduler-projection';
@@ -42,12 +41,8 @@ const LIVE = 10;
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 20);
 const RUN_MS = 500;
 
-const home = mkdtempSync(join(tmpdir(), 'hoody-bench-history-'));
-const db = openReadModelDatabase(home, 'scheduler');
-schedulerProjection.setup(db);
-let position = 0;
-const apply = (streamId: string, type: string, data: unknown) =>
-  schedulerProjection.apply(db, { id: `e${position}`, streamId, revision: 0, position: BigInt(++position), type, data, metadata: {}, createdAt: new Date() } as unknown as RecordedEvent);
+const readModel = benchReadModel(schedulerProjection);
+const { db, apply, home } = readModel;
 
 const at = () => new Date().toISOString();
 const member = 'a0000000000000000000000a';
@@ -140,21 +135,7 @@ const paths: Record<string, () => unknown> = {
     queries.allServers();
   },
 };
-function time(): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const [name, path] of Object.entries(paths)) {
-    for (let i = 0; i < 20; i++) path();
-    // at least SAMPLES runs and RUN_MS of them: a path of microseconds needs many to be told from noise
-    const t0 = performance.now();
-    let runs = 0;
-    while (runs < SAMPLES || performance.now() - t0 < RUN_MS) {
-      path();
-      runs++;
-    }
-    out[name] = +((performance.now() - t0) / runs).toFixed(4);
-  }
-  return out;
-}
+const time = () => timePaths(paths, { samples: SAMPLES, runMs: RUN_MS });
 
 /** A name's reservation and release, as a create and a delete make them, for a new name and for one used NAME_USES times. */
 async function nameReuse(): Promise<{ fresh: number; used: number; buildS: number }> {
@@ -260,7 +241,7 @@ async function main(): Promise<void> {
   db.close();
   const name = await nameReuse();
   const commanded = await longContainer();
-  rmSync(home, { recursive: true, force: true });
+  readModel.remove();
 
   const mark = (ratio: number) => (ratio <= 2 ? '✓' : '✗ (target ≤ 2×)');
   console.log(

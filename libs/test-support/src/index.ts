@@ -4,3 +4,4 @@ export { TEST_DOCKER_HOST_ENV, TEST_NATS_URL_ENV, testDocker, testDockerHost, te
 export { runHttpLoad, type HttpLoadResult } from './http-load';
 export { ServiceProcess } from './service-process';
 export { eventually, freePort, rpcFailure } from './e2e';
+export { benchReadModel, timePaths } from './read-model-bench';
