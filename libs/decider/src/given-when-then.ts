@@ -35,4 +35,3 @@ export function given<C, E extends DomainEvent, S>(decider: Decider<C, E, S>, hi
     },
   };
 }
-

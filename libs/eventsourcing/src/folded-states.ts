@@ -13,7 +13,7 @@ export interface FoldedState {
 const STREAMS_REMEMBERED = 1_000;
 
 /** A shorter stream folds in well under a millisecond: not worth its memory. */
-export const LONG_STREAM_EVENTS = 64;
+const LONG_STREAM_EVENTS = 64;
 
 const byStore = new WeakMap<EventStore, WeakMap<object, LRUCache<string, FoldedState>>>();
 
